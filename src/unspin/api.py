@@ -1,0 +1,59 @@
+"""The Python API the CLI and everything else sit on.
+
+``compare`` runs the pipeline once: ingest -> segment -> align -> verdict -> findings.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from os import PathLike
+
+from unspin.types import Document, Report
+
+Input = str | PathLike | Document
+
+
+def _load(item: Input) -> Document:
+    from unspin.ingest import load
+
+    return item if isinstance(item, Document) else load(item)
+
+
+def compare(source: Input, candidate: Input, *, extra_sources: Iterable[Input] = (),
+            backend: str | None = None) -> Report:
+    """Compare ``candidate`` with ``source`` (and any ``extra_sources`` of the same story).
+
+    Inputs are file paths, or ``Document`` objects (``Document.from_text`` for strings).
+    """
+    from unspin.align import align
+    from unspin.embed import get_backend
+    from unspin.findings import detect
+    from unspin.segment import segment
+    from unspin.verdict import judge
+
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    docs = [_load(source), *(_load(s) for s in extra_sources)]
+    cand_doc = _load(candidate)
+    timings["ingest"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    sources = [segment(d, doc_index=i) for i, d in enumerate(docs)]
+    cand = segment(cand_doc)
+    timings["segment"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    encoder = get_backend(backend or "auto")
+    alignment = align(sources, cand, encoder)
+    timings["align"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    verdict = judge(alignment)
+    timings["verdict"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    findings = detect(sources, cand, alignment, verdict)
+    timings["findings"] = time.perf_counter() - t
+    return Report(sources=sources, candidate=cand, alignment=alignment, verdict=verdict,
+                  findings=findings, timings=timings, backend=encoder.name)

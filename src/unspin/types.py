@@ -1,0 +1,207 @@
+"""Typed objects that flow one way through the pipeline.
+
+ingest -> Document; segment -> Segmented; align -> Alignment; verdict -> Verdict;
+findings -> list[Finding]; report renders a Report. Every span is given as offsets into
+the extracted body text of its document (``Document.text``), so a reviewer can always
+point at the exact characters; ``Document.to_input`` maps them back to the input file.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Literal
+
+SCHEMA_VERSION = "1.0"
+
+
+class UnspinError(Exception):
+    """A problem with the user's input, reported as one line and a non-zero exit."""
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass
+class Document:
+    """An article as extracted from what the user gave.
+
+    ``text`` is the body: paragraphs joined by a blank line. ``source_map`` holds
+    (body_start, input_start, length) runs, so any body character maps back to ``raw``.
+    """
+
+    text: str
+    paragraphs: list[Span]
+    raw: str = ""
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date: str | None = None
+    tags: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    url: str | None = None
+    path: str | None = None
+    input_format: Literal["text", "html"] = "text"
+    source_map: list[tuple[int, int, int]] = field(default_factory=list)
+
+    def to_input(self, offset: int) -> int | None:
+        """Input offset of body character ``offset``, or None where the body was rebuilt."""
+        if not self.source_map:
+            return None
+        starts = [run[0] for run in self.source_map]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            return None
+        body_start, input_start, length = self.source_map[i]
+        if offset - body_start > length:
+            return None
+        return input_start + (offset - body_start)
+
+    @classmethod
+    def from_text(cls, text: str, **meta) -> Document:
+        """A clean plain-text article: paragraphs are the blank-line separated blocks."""
+        from unspin.ingest import document_from_plain_text
+
+        return document_from_plain_text(text, **meta)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    doc: int = 0  # which source document, when several are compared at once
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct quotation: ``text`` is inside the marks; offsets are body offsets."""
+
+    start: int
+    end: int
+    text: str
+    sentence: int
+    speaker: str | None = None
+    speaker_span: Span | None = None
+    doc: int = 0
+
+
+@dataclass
+class Segmented:
+    doc: Document
+    sentences: list[Sentence]
+    quotes: list[Quote]
+    doc_index: int = 0
+
+
+LinkKind = Literal["verbatim", "near_verbatim", "paraphrase", "partial"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """Source sentences ``source`` convey candidate sentences ``candidate`` (N:M)."""
+
+    source: tuple[int, ...]
+    candidate: tuple[int, ...]
+    similarity: float
+    kind: LinkKind
+    lexical: float = 0.0
+    semantic: float = 0.0
+
+
+@dataclass
+class Coverage:
+    source_conveyed: float  # share of source words conveyed by the candidate
+    candidate_supported: float  # share of candidate words supported by the source
+    verbatim: float  # share of candidate words inside long verbatim runs
+
+    def to_dict(self) -> dict:
+        return {
+            "source_conveyed": round(self.source_conveyed, 4),
+            "candidate_supported": round(self.candidate_supported, 4),
+            "verbatim": round(self.verbatim, 4),
+        }
+
+
+@dataclass
+class Alignment:
+    """Links between the (concatenated) source sentences and the candidate sentences."""
+
+    links: list[Link]
+    coverage: Coverage
+    source_sentences: list[Sentence]
+    candidate_sentences: list[Sentence]
+    # best similarity of every candidate / source sentence to anything on the other side
+    candidate_best: list[float] = field(default_factory=list)
+    source_best: list[float] = field(default_factory=list)
+
+
+Label = Literal["wholly_derived", "partially_derived", "not_derived"]
+
+
+@dataclass
+class Verdict:
+    label: Label
+    score: float  # probability-like, 0..1, that the candidate is derived
+    derived: bool
+    evidence: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "derived": self.derived, "score": round(self.score, 4),
+                "evidence": self.evidence}
+
+
+FindingType = Literal[
+    "altered_quote",
+    "fabricated_quote",
+    "unsupported_claim",
+    "omission",
+    "changed_fact",
+    "attribution_change",
+    "meaning_shift",
+    "garbled_text",
+]
+Severity = Literal["high", "medium", "low"]
+
+
+@dataclass
+class Finding:
+    type: FindingType
+    severity: Severity
+    explanation: str
+    candidate: Span | None = None
+    source: Span | None = None
+    source_doc: int = 0
+    confidence: float = 1.0
+    details: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "type": self.type,
+            "severity": self.severity,
+            "explanation": self.explanation,
+            "confidence": round(self.confidence, 3),
+            "candidate": self.candidate.to_dict() if self.candidate else None,
+            "source": self.source.to_dict() if self.source else None,
+            "source_doc": self.source_doc,
+            "details": self.details,
+        }
+
+
+@dataclass
+class Report:
+    sources: list[Segmented]
+    candidate: Segmented
+    alignment: Alignment
+    verdict: Verdict
+    findings: list[Finding]
+    timings: dict = field(default_factory=dict)
+    backend: str = ""
