@@ -1,0 +1,58 @@
+"""What every detector needs, computed once: sentence pairs from the alignment and lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from unspin.types import Alignment, Link, Segmented, Sentence, Span, Verdict
+
+
+@dataclass
+class Context:
+    sources: list[Segmented]
+    candidate: Segmented
+    alignment: Alignment
+    verdict: Verdict
+    # candidate sentence index -> links that include it; source sentence index -> links
+    cand_links: dict[int, list[Link]] = field(default_factory=dict)
+    src_links: dict[int, list[Link]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, sources, candidate, alignment, verdict) -> Context:
+        ctx = cls(sources, candidate, alignment, verdict)
+        for link in alignment.links:
+            for c in link.candidate:
+                ctx.cand_links.setdefault(c, []).append(link)
+            for s in link.source:
+                ctx.src_links.setdefault(s, []).append(link)
+        return ctx
+
+    @property
+    def derived(self) -> bool:
+        return self.verdict.derived
+
+    @property
+    def src_sentences(self) -> list[Sentence]:
+        return self.alignment.source_sentences
+
+    @property
+    def cand_sentences(self) -> list[Sentence]:
+        return self.alignment.candidate_sentences
+
+    def source_text(self, doc: int) -> str:
+        return self.sources[doc].doc.text
+
+    @property
+    def candidate_text(self) -> str:
+        return self.candidate.doc.text
+
+    def cand_span(self, start: int, end: int) -> Span:
+        return Span(start, end, self.candidate_text[start:end])
+
+    def src_span(self, doc: int, start: int, end: int) -> Span:
+        return Span(start, end, self.source_text(doc)[start:end])
+
+    def source_for(self, cand_index: int) -> list[Sentence]:
+        """Source sentences linked to candidate sentence ``cand_index``, in source order."""
+        idx = sorted({s for link in self.cand_links.get(cand_index, []) for s in link.source})
+        return [self.src_sentences[i] for i in idx]
