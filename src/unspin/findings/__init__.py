@@ -35,7 +35,7 @@ def detect(sources: list[Segmented], candidate: Segmented, alignment: Alignment,
            verdict: Verdict) -> list[Finding]:
     """All findings for one comparison; none when the candidate is not derived."""
     ctx = Context.build(sources, candidate, alignment, verdict)
-    found: list[Finding] = []
+    found = ctx.found
     for module in _detectors():
         for f in module.detect(ctx):
             if not any(_overlaps(f, g) for g in found):

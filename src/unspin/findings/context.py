@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from unspin.types import Alignment, Link, Segmented, Sentence, Span, Verdict
+from unspin.types import Alignment, Finding, Link, Segmented, Sentence, Span, Verdict
 
 
 @dataclass
@@ -16,6 +16,8 @@ class Context:
     # candidate sentence index -> links that include it; source sentence index -> links
     cand_links: dict[int, list[Link]] = field(default_factory=dict)
     src_links: dict[int, list[Link]] = field(default_factory=dict)
+    # findings of the detectors that ran before: later ones skip what is already explained
+    found: list[Finding] = field(default_factory=list)
 
     @classmethod
     def build(cls, sources, candidate, alignment, verdict) -> Context:
@@ -56,3 +58,13 @@ class Context:
         """Source sentences linked to candidate sentence ``cand_index``, in source order."""
         idx = sorted({s for link in self.cand_links.get(cand_index, []) for s in link.source})
         return [self.src_sentences[i] for i in idx]
+
+    def flagged(self, start: int, end: int, types: set[str] | None = None) -> bool:
+        """Whether a finding so far covers most of candidate span [start, end)."""
+        for f in self.found:
+            if f.candidate is None or (types and f.type not in types):
+                continue
+            inter = min(end, f.candidate.end) - max(start, f.candidate.start)
+            if inter > 0.5 * (end - start):
+                return True
+        return False
