@@ -1,0 +1,1 @@
+"""Report renderers: JSON, terminal and self-contained HTML views of a comparison."""
