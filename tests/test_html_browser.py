@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import EXAMPLES
-from report_fixture import build_report
+from report_fixture import build_report, compare_or_skip
 
 from unspin.report.html import render_html
 
@@ -164,18 +164,10 @@ def test_real_comparison_renders_in_chromium(chromium, tmp_path):
     source, candidate = EXAMPLES / "source.html", EXAMPLES / "candidate.txt"
     if not (source.exists() and candidate.exists()):
         pytest.skip("examples/source.html and examples/candidate.txt are not in the repository yet")
-    missing = []
-    for stage in ("ingest", "segment", "embed", "align", "verdict"):
-        try:
-            __import__(f"unspin.{stage}")
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("unspin"):
-                missing.append(stage)
-            else:
-                raise
-    if missing:
-        pytest.skip(f"pipeline stages not built yet: {', '.join(missing)}")
-    from unspin import compare
+    report = compare_or_skip(source, candidate)
+    _check_rendered(chromium, render_html(report), tmp_path, len(report.findings))
 
-    report = compare(source, candidate)
+
+def test_seed_case_renders_in_chromium(chromium, shared, tmp_path):
+    report = compare_or_skip(shared / "cases/seed/source.txt", shared / "cases/seed/candidate.txt")
     _check_rendered(chromium, render_html(report), tmp_path, len(report.findings))

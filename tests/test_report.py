@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pytest
-from report_fixture import CANDIDATE_PARAGRAPHS, SOURCE_PARAGRAPHS, build_report, span
+from report_fixture import CANDIDATE_PARAGRAPHS, SOURCE_PARAGRAPHS, build_report, compare_or_skip, span
 
 from unspin.report.html import build_rows, render_html
 from unspin.report.json_report import FINDING_TYPES, finding_diff, to_json, word_diff
@@ -318,3 +318,30 @@ def test_rows_follow_candidate_order_and_place_unlinked_source_near_neighbours()
     # an unlinked first source sentence goes before its successor's row
     rows = build_rows(2, 1, [L((1,), (0,), 0.9, "verbatim")])
     assert [(r.src, r.cand) for r in rows] == [([0], []), ([1], [0])]
+
+
+# ----------------------------------------------------------------------------------- real reports
+
+def test_real_reports_render_consistently(shared):
+    """All three renderers on real pipeline output for every annotated case: offsets, marks and
+    printed spans agree with the documents."""
+    cases = sorted(p.parent for p in (shared / "cases").glob("**/expected.json"))
+    checked = 0
+    for folder in cases:
+        rep = compare_or_skip(folder / "source.txt", folder / "candidate.txt")
+        data = json.loads(json.dumps(to_json(rep)))
+        for doc in data.get("sources", [data["source"]]) + [data["candidate"]]:
+            for item in doc["paragraphs"] + doc["sentences"] + doc["quotes"]:
+                assert doc["text"][item["start"]:item["end"]] == item["text"], folder.name
+        p = _parse(render_html(rep))
+        plain = _flat(render_terminal(rep, color=False))
+        for i, f in enumerate(rep.findings, 1):
+            for side, sp in (("c", f.candidate), ("s", f.source)):
+                if sp is not None and sp.text.strip():
+                    assert p.text[(f"F{i}", side)] == sp.text, (folder.name, f"F{i}", side)
+                    checked += 1
+            shown = f.candidate or f.source
+            if shown is not None and len(shown.text) < 200:
+                assert _flat(shown.text).strip() in plain, (folder.name, f"F{i}")
+        assert len(set(p.ids)) == len(p.ids), folder.name
+    assert cases

@@ -94,21 +94,28 @@ def build_rows(n_src: int, n_cand: int, links) -> list[Row]:
                 placed[s] = ri
                 keep.append(s)
         row.src = keep
-    # unlinked source sentences: after the row of their predecessor, else before their successor's
-    anchor: dict[int, int] = {s: id(rows[ri]) for s, ri in placed.items()}
+    # unlinked source sentences: after the row of their predecessor, else before their
+    # successor's; each goes into a list hanging off a linked row, so order is kept in O(n)
+    after: dict[int, list[Row]] = {}
+    before: dict[int, list[Row]] = {}
+    tail: list[Row] = []
+    host: dict[int, list[Row]] = {}  # source sentence -> the list it sits in (unlinked ones)
     for s in range(n_src):
-        if s in anchor:
+        if s in placed:
             continue
         new = Row(src=[s])
-        prev = next((p for p in range(s - 1, -1, -1) if p in anchor), None)
+        prev = next((p for p in range(s - 1, -1, -1) if p in placed or p in host), None)
         if prev is not None:
-            pos = [id(r) for r in rows].index(anchor[prev]) + 1
+            where = host[prev] if prev in host else after.setdefault(placed[prev], [])
         else:
-            nxt = next((q for q in range(s + 1, n_src) if q in anchor), None)
-            pos = [id(r) for r in rows].index(anchor[nxt]) if nxt is not None else len(rows)
-        rows.insert(pos, new)
-        anchor[s] = id(new)
-    return rows
+            nxt = next((q for q in range(s + 1, n_src) if q in placed), None)
+            where = before.setdefault(placed[nxt], []) if nxt is not None else tail
+        where.append(new)
+        host[s] = where
+    out: list[Row] = []
+    for ri, row in enumerate(rows):
+        out += before.get(ri, []) + [row] + after.get(ri, [])
+    return out + tail
 
 
 # ------------------------------------------------------------------------------------- marks
@@ -136,12 +143,9 @@ def _display_ranges(text: str, sentences: list[tuple[int, Sentence]]) -> dict[in
 
 
 def _render_text(text: str, a: int, b: int, marks: list[Mark], seen: set[tuple[str, str]]) -> str:
-    """text[a:b] (trimmed) with <mark>s at exact offsets; overlapping marks are split so the
-    HTML nests properly, and only a span's first piece carries its id."""
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
+    """text[a:b] with <mark>s at exact offsets; overlapping marks are split so the HTML nests
+    properly, and only a span's first piece carries its id. Whitespace around a sentence is kept
+    (HTML collapses it at the edges of a block), so a span's pieces join back to its text."""
     here = [m for m in marks if m.start < b and m.end > a and m.end > m.start]
     if not here:
         return _e(text[a:b])
