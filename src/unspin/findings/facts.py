@@ -1,10 +1,700 @@
-"""Detector for this finding family (in progress)."""
+"""``changed_fact``: a number, amount, age, date, name or place that differs between a
+candidate sentence and the source sentences it was rewritten from.
+
+Embeddings cannot see facts (a sentence with 26 or 28 birds embeds the same), so this works
+on tokens: every value is parsed into a canonical form ("five" == "5", "£4,330" != "£433",
+"18-to-49" == "between 18 and 49"), compared with the linked source sentences, and a value
+counts as changed only when the source sentence holds a different value of the same kind
+that the candidate sentence dropped, and the candidate's value is nowhere in the source (a
+restated figure is not a change). Swaps ("fined £500 ... pay £300" turned round) are found by
+pairing each value with the words around it. The token helpers here are shared by the other
+content detectors of this family (shifts, claims, omissions).
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
 from unspin.findings.context import Context
-from unspin.types import Finding
+from unspin.types import Finding, Sentence
+
+# ----------------------------------------------------------------------------------------------
+# tokens
+
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " ",
+                       "`": "'"})
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\d+(?:[.,]\d+)*|[^\W\d_]+(?:['][^\W\d_]+)*|[£$€%]|\S", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Tok:
+    text: str  # as written (quotes folded)
+    norm: str  # lower case, possessive 's dropped
+    stem: str
+    start: int  # document offsets
+    end: int
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[:1].isalpha()
+
+    @property
+    def is_num(self) -> bool:
+        return self.text[:1].isdigit()
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def words_of(text: str) -> list[str]:
+    """Lexicons are written as whitespace-separated words."""
+    return text.split()
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).translate(_FOLD)
+
+
+_IRREGULAR = {
+    "was": "be", "were": "be", "is": "be", "are": "be", "been": "be", "being": "be", "am": "be",
+    "had": "have", "has": "have", "having": "have", "did": "do", "does": "do", "done": "do",
+    "said": "say", "says": "say", "told": "tell", "found": "find", "took": "take", "taken": "take",
+    "gave": "give", "given": "give", "went": "go", "gone": "go", "ran": "run", "stole": "steal",
+    "stolen": "steal", "made": "make", "paid": "pay", "left": "leave", "held": "hold", "led": "lead",
+    "brought": "bring", "bought": "buy", "sold": "sell", "caught": "catch", "thought": "think",
+    "knew": "know", "known": "know", "saw": "see", "seen": "see", "met": "meet", "won": "win",
+    "lost": "lose", "began": "begin", "begun": "begin", "wrote": "write", "written": "write",
+    "kept": "keep", "felt": "feel", "fell": "fall", "fallen": "fall", "drove": "drive",
+    "driven": "drive", "spent": "spend", "sent": "send", "struck": "strike", "hit": "hit",
+    "men": "man", "women": "woman", "children": "child", "people": "person", "lives": "life",
+    "wives": "wife", "feet": "foot", "teeth": "tooth", "mice": "mouse", "geese": "goose",
+    "better": "good", "best": "good", "worse": "bad", "worst": "bad", "dying": "die", "died": "die",
+    "lying": "lie", "drank": "drink", "drunk": "drink", "ate": "eat", "eaten": "eat",
+    "fled": "flee", "shot": "shoot", "rose": "rise", "risen": "rise", "grew": "grow", "sought": "seek",
+}
+_VOWELS = set("aeiouy")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light, deterministic English stemmer: inflections and the common derivations off,
+    so injured/injuries, agreed/agreeing and conviction/convicted meet."""
+    w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if not w.isalpha() or len(w) <= 3:
+        return w
+    for suf, rep in (("ational", "ate"), ("ization", "ize"), ("isation", "ize"), ("iveness", "ive"),
+                     ("fulness", "ful"), ("ousness", "ous"), ("ements", ""), ("ement", ""),
+                     ("ments", ""), ("ment", ""), ("ations", "ate"), ("ation", "ate"),
+                     ("itions", ""), ("ition", ""), ("ions", ""), ("ion", ""), ("ness", ""),
+                     ("ingly", ""), ("edly", ""), ("ities", ""), ("ity", ""), ("ically", "ic"),
+                     ("ily", "y"), ("ly", ""), ("ings", ""), ("ing", ""), ("ied", "y"), ("ies", "y"),
+                     ("ed", ""), ("es", ""), ("s", "")):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            if suf == "s" and w.endswith(("ss", "us", "is")):
+                break
+            if suf == "es" and not w.endswith(("ses", "xes", "zes", "ches", "shes")):
+                w = w[:-1]
+                break
+            base = w[: len(w) - len(suf)] + rep
+            if not any(c in _VOWELS for c in base):
+                break
+            w = base
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz" and w[-1] not in _VOWELS:
+        w = w[:-1]  # running -> run, stopped -> stop
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    if len(w) > 4 and w.endswith("y"):
+        w = w[:-1] + "i"
+    return w
+
+
+def tokenize(text: str, base: int = 0) -> list[Tok]:
+    text = fold(text)
+    out = []
+    for m in _TOKEN.finditer(text):
+        t = m.group()
+        norm = t.lower()
+        if norm.endswith("'s") and len(norm) > 2:
+            norm = norm[:-2]
+        elif norm.endswith("s'") and len(norm) > 2:
+            norm = norm[:-1]
+        out.append(Tok(t, norm, stem(norm) if t[:1].isalpha() else norm, base + m.start(), base + m.end()))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _tok_cached(text: str) -> tuple[Tok, ...]:
+    return tuple(tokenize(text))
+
+
+def sentence_tokens(s: Sentence) -> list[Tok]:
+    """Tokens of a sentence with document offsets (cached on the text)."""
+    return [Tok(t.text, t.norm, t.stem, t.start + s.start, t.end + s.start) for t in _tok_cached(s.text)]
+
+
+FUNCTION_WORDS = frozenset(words_of("""
+a an the and or but if of to in on at by for from with as into onto about than then that this
+these those there here it its is are was were be been being am has have had do does did so such
+he she they we you i me him her them us his hers their our your my who whom whose which what
+when where why how also just would could should will shall can must may might up out over off
+down said says say told mr mrs ms miss dr while after before during since until upon within
+against among between through both either each other another any some all own same very too
+again further once only still yet who've it's that's there's he's she's i'm we're they're i've
+we've don't didn't isn't wasn't
+"""))
+
+NEGATORS = frozenset(words_of("""
+not no never neither nor none nobody nothing nowhere without cannot n't
+"""))
+
+
+def content(toks: list[Tok]) -> list[Tok]:
+    return [t for t in toks if (t.is_word and t.norm not in FUNCTION_WORDS and len(t.norm) > 1) or t.is_num]
+
+
+# ----------------------------------------------------------------------------------------------
+# values
+
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6,
+           "bn": 1e9, "k": 1e3, "dozen": 12}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
+             "hundredth": 100}
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_CURRENCY = {"£": "GBP", "$": "USD", "€": "EUR"}
+_CURRENCY_WORDS = {"pounds": "GBP", "pound": "GBP", "dollars": "USD", "dollar": "USD", "euros": "EUR",
+                   "euro": "EUR", "pence": "GBP", "p": "GBP"}
+
+
+@dataclass(frozen=True)
+class Value:
+    kind: str  # num, money, year, ord, month, day
+    value: float | str
+    i: int  # first token index in the token list
+    j: int  # one past the last token
+    start: int
+    end: int
+
+    def same(self, other: Value) -> bool:
+        return self.value == other.value and _compatible(self.kind, other.kind)
+
+
+def _compatible(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    return {a, b} <= {"num", "money", "year"} and "year" not in {a, b}
+
+
+def _word_number(toks: list[Tok], i: int) -> tuple[float, int] | None:
+    """Parse a number written in words at ``toks[i]``: 'five', 'twenty-five', 'two-and-a-half',
+    'five million'. Returns (value, next index)."""
+    n = len(toks)
+    total, current, k, seen = 0.0, 0.0, i, False
+    while k < n:
+        w = toks[k].norm
+        if w in _UNITS:
+            current += _UNITS[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w in _SCALES and seen and w not in ("m", "k", "bn"):
+            if w == "hundred":
+                current *= 100
+            else:
+                total += (current or 1) * _SCALES[w]
+                current = 0
+        elif w == "-" and seen and k + 1 < n and (toks[k + 1].norm in _UNITS or toks[k + 1].norm in ("and",)):
+            k += 1
+            continue
+        elif w == "and" and seen and k + 1 < n:
+            # two-and-a-half, one and a half, two hundred and fifty
+            rest = [t.norm for t in toks[k + 1:k + 6] if t.norm != "-"]
+            if rest[:2] == ["a", "half"]:
+                current += 0.5
+                k += 1
+                while k < n and toks[k].norm in ("-", "a", "half"):
+                    k += 1
+                seen = True
+                break
+            if rest and (rest[0] in _UNITS or rest[0] in _TENS) and (current >= 100 or total):
+                k += 1
+                continue
+            break
+        else:
+            break
+        seen = True
+        k += 1
+    if not seen:
+        return None
+    return total + current, k
+
+
+_PREV_BLOCK_ONE = frozenset(words_of("""
+the any no every each this that which someone anyone no-one
+"""))
+
+
+def extract_values(toks: list[Tok]) -> list[Value]:
+    """Numbers (with currency and scale), years, ordinals, months and days in ``toks``."""
+    out: list[Value] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        w = t.norm
+        start_i = i
+        cur = None
+        if t.is_num:
+            raw = t.text
+            if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw) or "," not in raw:
+                try:
+                    val = float(raw.replace(",", ""))
+                except ValueError:
+                    i += 1
+                    continue
+            else:
+                i += 1
+                continue
+            k = i + 1
+            if k < n and toks[k].norm in _SCALES and toks[k].norm != "dozen":
+                val *= _SCALES[toks[k].norm]
+                k += 1
+            if i > 0 and toks[i - 1].text in _CURRENCY:
+                cur, start_i = _CURRENCY[toks[i - 1].text], i - 1
+            elif k < n and toks[k].norm in _CURRENCY_WORDS and toks[k].norm != "p":
+                cur = _CURRENCY_WORDS[toks[k].norm]
+            nxt = toks[k].norm if k < n else ""
+            if k < n and nxt in ("st", "nd", "rd", "th") and toks[k].start == toks[k - 1].end:
+                out.append(Value("ord", val, start_i, k + 1, toks[start_i].start, toks[k].end))
+                i = k + 1
+                continue
+            kind = "money" if cur else "num"
+            if kind == "num" and "," not in raw and "." not in raw and 1900 <= val <= 2099 and len(raw) == 4:
+                kind = "year"
+            out.append(Value(kind, val, start_i, k, toks[start_i].start, toks[k - 1].end))
+            i = k
+            continue
+        if w in _UNITS or w in _TENS or w == "a" and i + 1 < n and toks[i + 1].norm in ("dozen",):
+            if w == "a":
+                out.append(Value("num", 12.0, i, i + 2, t.start, toks[i + 1].end))
+                i += 2
+                continue
+            parsed = _word_number(toks, i)
+            if parsed:
+                val, k = parsed
+                if k < n and toks[k].norm in _SCALES and toks[k].norm not in ("m", "k", "bn", "hundred"):
+                    val *= _SCALES[toks[k].norm]
+                    k += 1
+                if w == "one" and k == i + 1:
+                    # 'one' is mostly a pronoun or determiner: only a count before a noun
+                    nxt = toks[k].norm if k < n else ""
+                    prev = toks[i - 1].norm if i > 0 else ""
+                    if nxt in ("of", "another", "", "who", "that", "which", ",", ".", "-") or \
+                            prev in _PREV_BLOCK_ONE or not (k < n and toks[k].is_word):
+                        i = k
+                        continue
+                if k < n and toks[k].norm in _CURRENCY_WORDS and toks[k].norm != "p":
+                    cur = _CURRENCY_WORDS[toks[k].norm]
+                out.append(Value("money" if cur else "num", val, i, k, t.start, toks[k - 1].end))
+                i = k
+                continue
+        if w in _ORDINALS and t.is_word:
+            out.append(Value("ord", float(_ORDINALS[w]), i, i + 1, t.start, t.end))
+        elif w in MONTHS and t.cap and not (w == "may" and not _date_context(toks, i)) and \
+                not (w == "march" and not _date_context(toks, i)):
+            out.append(Value("month", w, i, i + 1, t.start, t.end))
+        elif w in DAYS and t.cap:
+            out.append(Value("day", w, i, i + 1, t.start, t.end))
+        i += 1
+    return out
+
+
+def _date_context(toks: list[Tok], i: int) -> bool:
+    """'May' and 'March' are months only next to a day number, a year or 'in'/'last'/'next'."""
+    prev = toks[i - 1].norm if i > 0 else ""
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return prev in ("in", "last", "next", "of", "early", "late", "mid", "since", "until") or \
+        (nxt is not None and nxt.is_num) or (i > 0 and toks[i - 1].is_num)
+
+
+# ----------------------------------------------------------------------------------------------
+# names
+
+_TITLES = frozenset(words_of("""
+mr mrs ms miss dr sir lord lady judge justice recorder president secretary prime minister chief
+officer inspector sergeant constable detective professor rev reverend st saint king queen prince
+princess duke duchess
+"""))
+_NOT_NAMES = frozenset(MONTHS + DAYS) | frozenset(["i"])
+
+
+def name_tokens(toks: list[Tok]) -> list[int]:
+    """Indexes of capitalised tokens that are names, not sentence or quotation openers."""
+    out = []
+    for i, t in enumerate(toks):
+        if not (t.is_word and t.cap) or t.norm in _NOT_NAMES:
+            continue
+        prev = toks[i - 1].text if i > 0 else ""
+        if i == 0 or prev in ('"', "'", ":", "(", "-", ".", "?", "!"):
+            continue
+        if t.norm in FUNCTION_WORDS or t.norm in _TITLES:
+            continue
+        out.append(i)
+    return out
+
+
+def _abbrev_match(a: str, b: str) -> bool:
+    """'Berks' ~ 'Berkshire', 'Oxon' ~ 'Oxfordshire', 'U.S' ~ 'US'."""
+    a, b = a.lower().replace(".", ""), b.lower().replace(".", "")
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) < 2:
+        return False
+    return long_.startswith(short) or (len(short) <= 5 and long_[:2] == short[:2] and len(short) >= 3
+                                       and short[-1] in long_)
+
+
+# ----------------------------------------------------------------------------------------------
+# detection
+
+
+def _window(toks: list[Tok], i: int, j: int, left: int = 3, right: int = 3) -> tuple[int, int]:
+    """A few words either side of tokens [i, j), as document offsets."""
+    a, b = i, j
+    words = 0
+    while a > 0 and words < left and toks[a - 1].text not in (".", ";", ":", '"', "(", ")"):
+        a -= 1
+        words += toks[a].is_word or toks[a].is_num
+    words = 0
+    while b < len(toks) and words < right and toks[b].text not in (".", ";", ":", '"', ",", "(", ")"):
+        words += toks[b].is_word or toks[b].is_num
+        b += 1
+    while a < i and not (toks[a].is_word or toks[a].is_num or toks[a].text in _CURRENCY):
+        a += 1
+    while b > j and not (toks[b - 1].is_word or toks[b - 1].is_num):
+        b -= 1
+    return toks[a].start, toks[b - 1].end
+
+
+def _context(toks: list[Tok], v: Value, values: list[Value], reach: int = 5) -> dict[str, float]:
+    """Content stems near a value, weighted 1/distance, not reaching past another value."""
+    stops = sorted({x.i for x in values if x is not v} | {x.j - 1 for x in values if x is not v})
+    lo = max([s for s in stops if s < v.i], default=-1)
+    hi = min([s for s in stops if s >= v.j], default=len(toks))
+    ctx: dict[str, float] = {}
+    for d in range(1, reach + 1):
+        for k in (v.i - d, v.j - 1 + d):
+            if lo < k < hi and 0 <= k < len(toks):
+                t = toks[k]
+                if t.is_word and t.norm not in FUNCTION_WORDS:
+                    ctx[t.stem] = max(ctx.get(t.stem, 0.0), 1.0 / d)
+    return ctx
+
+
+def _ctx_sim(a: dict[str, float], b: dict[str, float]) -> float:
+    return sum(min(a[k], b[k]) for k in a.keys() & b.keys())
+
+
+@dataclass
+class _Src:
+    sent: Sentence
+    toks: list[Tok]
+    values: list[Value]
+
+
+def _source_index(ctx: Context) -> tuple[list[_Src], dict[tuple[str, float | str], int], set[str]]:
+    cached = getattr(ctx, "_facts_src", None)
+    if cached is not None:
+        return cached
+    srcs = []
+    everywhere: dict[tuple[str, float | str], int] = {}
+    words: set[str] = set()
+    for s in ctx.src_sentences:
+        toks = sentence_tokens(s)
+        vals = extract_values(toks)
+        srcs.append(_Src(s, toks, vals))
+        for v in vals:
+            key = ("num" if v.kind in ("num", "money") else v.kind, v.value)
+            everywhere[key] = everywhere.get(key, 0) + 1
+        words.update(t.norm.replace(".", "") for t in toks if t.is_word)
+        words.update(t.norm.replace(".", "") for t in toks if t.is_word)
+    ctx._facts_src = (srcs, everywhere, words)  # type: ignore[attr-defined]
+    return ctx._facts_src  # type: ignore[attr-defined]
+
+
+def _key(v: Value) -> tuple[str, float | str]:
+    return ("num" if v.kind in ("num", "money") else v.kind, v.value)
+
+
+def _unit(toks: list[Tok], v: Value) -> str:
+    """The word a number counts or measures: 'birds' in 'the 28 birds', 'year' in '65-year-old'."""
+    k = v.j
+    while k < len(toks) and toks[k].text == "-":
+        k += 1
+    if k < len(toks) and toks[k].is_word:
+        return toks[k].stem
+    return ""
+
+
+def _magnitude_like(a: float, b: float) -> float:
+    """How much two numbers look like a slip of each other: same digits, a factor of ten."""
+    if a <= 0 or b <= 0:
+        return 0.0
+    da, db = re.sub(r"\D", "", f"{a:g}"), re.sub(r"\D", "", f"{b:g}")
+    score = 0.0
+    if sorted(da) == sorted(db):
+        score += 1.0
+    ratio = max(a, b) / min(a, b)
+    if ratio < 3:
+        score += 0.5
+    if abs(ratio - 10) < 1e-9 or abs(ratio - 100) < 1e-9:
+        score += 0.5
+    return score
+
+
+def _finding(ctx: Context, cs: Sentence, ctoks: list[Tok], cv_span: tuple[int, int], src: _Src,
+             sv_span: tuple[int, int], what: str, old: str, new: str, confidence: float,
+             kind: str) -> Finding:
+    c0, c1 = _window(ctoks, *cv_span)
+    s0, s1 = _window(src.toks, *sv_span)
+    return Finding(
+        type="changed_fact", severity="high",
+        explanation=f"The {what} differs: the source says {old!s}, the candidate says {new!s}.",
+        candidate=ctx.cand_span(c0, c1), source=ctx.src_span(src.sent.doc, s0, s1),
+        source_doc=src.sent.doc, confidence=confidence,
+        details={"kind": kind, "source_value": old, "candidate_value": new,
+                 "candidate_sentence": cs.index, "source_sentence": src.sent.index})
+
+
+def _fmt(v: Value, toks: list[Tok]) -> str:
+    return " ".join(t.text for t in toks[v.i:v.j]).replace("£ ", "£").replace("$ ", "$")
+
+
+_KIND_WORD = {"num": "number", "money": "amount", "year": "year", "ord": "ordinal", "month": "month",
+              "day": "day"}
+
+SPEECH_VERBS = frozenset(words_of("""
+say said says tell told add added adds claim claimed claims allege alleged insist insisted argue
+argued state stated explain explained describe described accept accepted admit admitted deny
+denied suggest suggested ask asked reply replied respond responded warn warned conclude
+concluded find found rule ruled acknowledge acknowledged note noted maintain maintained continue
+continued confirm confirmed announce announced believe believes believed
+"""))
+
+
+def _values_facts(ctx: Context, cs: Sentence, ctoks: list[Tok], cvals: list[Value], srcs: list[_Src],
+                  everywhere: dict) -> list[Finding]:
+    out: list[Finding] = []
+    used: set[tuple[int, int]] = set()
+    src_vals = [(s, v) for s in srcs for v in s.values]
+    cand_keys = {_key(v) for v in cvals}
+    for cv in cvals:
+        if cv.kind == "ord":
+            continue
+        if any(cv.same(sv) for _, sv in src_vals):
+            continue
+        if everywhere.get(_key(cv)):
+            continue  # restated elsewhere in the source
+        best, best_score = None, 0.0
+        cctx = _context(ctoks, cv, cvals)
+        cunit = _unit(ctoks, cv)
+        for s, sv in src_vals:
+            if (s.sent.index, sv.i) in used or _key(sv) in cand_keys:
+                continue
+            if not _compatible(cv.kind, sv.kind) or sv.kind == "ord":
+                continue
+            if cv.kind in ("month", "day") or sv.kind in ("month", "day"):
+                if cv.kind != sv.kind:
+                    continue
+                score = 1.0 + _ctx_sim(cctx, _context(s.toks, sv, s.values))
+            else:
+                if (cv.kind == "money") != (sv.kind == "money") and cv.kind != "year":
+                    continue
+                if (cv.kind == "year" or sv.kind == "year") and cv.kind != sv.kind:
+                    continue
+                score = _ctx_sim(cctx, _context(s.toks, sv, s.values))
+                sunit = _unit(s.toks, sv)
+                if cunit and cunit == sunit:
+                    score += 1.0
+                score += 0.5 * _magnitude_like(float(cv.value), float(sv.value))
+                if cv.kind == "money" and sv.kind == "money":
+                    score += 0.5
+            if score > best_score:
+                best, best_score = (s, sv), score
+        if best is None or best_score < 0.75:
+            continue
+        s, sv = best
+        used.add((s.sent.index, sv.i))
+        old, new = _fmt(sv, s.toks), _fmt(cv, ctoks)
+        conf = min(0.97, 0.6 + 0.15 * best_score)
+        out.append(_finding(ctx, cs, ctoks, (cv.i, cv.j), s, (sv.i, sv.j), _KIND_WORD[cv.kind], old, new,
+                            conf, cv.kind))
+    out += _swaps(ctx, cs, ctoks, cvals, srcs)
+    return out
+
+
+def _swaps(ctx: Context, cs: Sentence, ctoks: list[Tok], cvals: list[Value],
+           srcs: list[_Src]) -> list[Finding]:
+    """Two values that both appear in the source sentence but with their roles exchanged."""
+    out = []
+    nums = [v for v in cvals if v.kind in ("num", "money")]
+    for s in srcs:
+        for a_i in range(len(nums)):
+            for b_i in range(a_i + 1, len(nums)):
+                a, b = nums[a_i], nums[b_i]
+                if a.value == b.value:
+                    continue
+                sa = [v for v in s.values if v.same(a)]
+                sb = [v for v in s.values if v.same(b)]
+                if len(sa) != 1 or len(sb) != 1:
+                    continue
+                ca, cb = _context(ctoks, a, cvals), _context(ctoks, b, cvals)
+                xa, xb = _context(s.toks, sa[0], s.values), _context(s.toks, sb[0], s.values)
+                same = _ctx_sim(ca, xa) + _ctx_sim(cb, xb)
+                swap = _ctx_sim(ca, xb) + _ctx_sim(cb, xa)
+                if swap >= 1.0 and swap > 2 * same + 0.25:
+                    i0, j0 = min(a.i, b.i), max(a.j, b.j)
+                    si0, sj0 = min(sa[0].i, sb[0].i), max(sa[0].j, sb[0].j)
+                    old = f"{_fmt(sa[0], s.toks)} and {_fmt(sb[0], s.toks)} in the other roles"
+                    f = _finding(ctx, cs, ctoks, (i0, j0), s, (si0, sj0), "pairing of the figures",
+                                 old, f"{_fmt(a, ctoks)} and {_fmt(b, ctoks)} swapped", 0.8, "swap")
+                    f.explanation = (f"Two figures swap roles: the source pairs {_fmt(sa[0], s.toks)} and "
+                                     f"{_fmt(sb[0], s.toks)} the other way round.")
+                    out.append(f)
+    return out
+
+
+_FROM_TO = re.compile(r"\bfrom\s+((?:[A-Z][\w'.-]*\s?){1,4}?)\s*to\s+((?:[A-Z][\w'.-]*\s?){1,4})")
+
+
+def _direction_swaps(ctx: Context, cs: Sentence, srcs: list[_Src]) -> list[Finding]:
+    """'from Scotland to Teesside' told as 'from Teesside to Scotland'."""
+    out = []
+    ctext = fold(cs.text)
+    for cm in _FROM_TO.finditer(ctext):
+        ca, cb = cm.group(1).strip().lower(), cm.group(2).strip().lower()
+        for s in srcs:
+            for sm in _FROM_TO.finditer(fold(s.sent.text)):
+                sa, sb = sm.group(1).strip().lower(), sm.group(2).strip().lower()
+                if ca == sb and cb == sa and ca != cb:
+                    out.append(Finding(
+                        type="changed_fact", severity="high",
+                        explanation=f"The direction is reversed: the source says from {sm.group(1).strip()} "
+                                    f"to {sm.group(2).strip()}, the candidate from {cm.group(1).strip()} to "
+                                    f"{cm.group(2).strip()}.",
+                        candidate=ctx.cand_span(*_expand(cs, ctext, cm.start(), cm.end())),
+                        source=ctx.src_span(s.sent.doc, *_expand(s.sent, fold(s.sent.text), sm.start(),
+                                                                sm.end())),
+                        source_doc=s.sent.doc, confidence=0.9,
+                        details={"kind": "direction", "candidate_sentence": cs.index,
+                                 "source_sentence": s.sent.index}))
+    return out
+
+
+def _expand(s: Sentence, text: str, a: int, b: int, words: int = 2) -> tuple[int, int]:
+    """Grow a match by a couple of words on the left, trimmed of trailing space."""
+    left = text[:a]
+    m = re.search(rf"(?:[\w'£$.,-]+\s+){{0,{words}}}$", left)
+    a2 = m.start() if m else a
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return s.start + a2, s.start + b
+
+
+def _name_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src],
+                  src_words: set[str]) -> list[Finding]:
+    """A capitalised name in the candidate sentence standing where the source sentence has a
+    different one, the new name appearing nowhere in the source. Names that speak (the subject
+    of 'said') are left to attribution_change."""
+    out = []
+    cnames = name_tokens(ctoks)
+    if not cnames:
+        return out
+    initials = _initials(ctoks, cnames, src_words)
+    novel = [i for i in cnames if i not in initials and not any(
+        _abbrev_match(ctoks[i].norm, w) for w in src_words if w[:1] == ctoks[i].norm[:1])]
+    if not novel:
+        return out
+    cand_words = {t.norm for t in ctoks if t.is_word}
+    for s in srcs:
+        a = [t.stem for t in ctoks]
+        b = [t.stem for t in s.toks]
+        sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        snames = set(name_tokens(s.toks))
+        for op, i1, i2, j1, j2 in sm.get_opcodes():
+            if op != "replace":
+                continue
+            cn = [i for i in range(i1, i2) if i in novel]
+            sn = [j for j in range(j1, j2) if j in snames and s.toks[j].norm not in cand_words
+                  and not any(_abbrev_match(s.toks[j].norm, w) for w in cand_words)]
+            if not cn or not sn or i2 - i1 > 4 or j2 - j1 > 4:
+                continue
+            if _speaks(ctoks, cn[0]) or _speaks(s.toks, sn[0]):
+                continue
+            old = " ".join(s.toks[j].text for j in sn)
+            new = " ".join(ctoks[i].text for i in cn)
+            out.append(_finding(ctx, cs, ctoks, (cn[0], cn[-1] + 1), s, (sn[0], sn[-1] + 1), "name",
+                                old, new, 0.75, "name"))
+    return out
+
+
+def _initials(toks: list[Tok], names: list[int], words: set[str]) -> set[int]:
+    """Tokens of a multi-word name whose acronym is among ``words``: 'United States' when the
+    other side writes 'U.S.', 'Crown Prosecution Service' for 'CPS'."""
+    out: set[int] = set()
+    runs: list[list[int]] = []
+    for i in names:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        if len(run) >= 2 and "".join(toks[i].norm[0] for i in run) in words:
+            out.update(run)
+    return out
+
+
+def _speaks(toks: list[Tok], i: int) -> bool:
+    lo, hi = max(0, i - 4), min(len(toks), i + 5)
+    return any(toks[k].norm in SPEECH_VERBS for k in range(lo, hi))
 
 
 def detect(ctx: Context) -> list[Finding]:
-    return []
+    if not ctx.derived:
+        return []
+    srcs, everywhere, src_words = _source_index(ctx)
+    pos = {(x.sent.doc, x.sent.start): k for k, x in enumerate(srcs)}
+    out: list[Finding] = []
+    for cs in ctx.cand_sentences:
+        linked = ctx.source_for(cs.index)
+        if not linked:
+            continue
+        if ctx.flagged(cs.start, cs.end, {"garbled_text", "fabricated_quote"}):
+            continue
+        ctoks = sentence_tokens(cs)
+        cvals = extract_values(ctoks)
+        lsrc = [srcs[pos[(s.doc, s.start)]] for s in linked]
+        found = _values_facts(ctx, cs, ctoks, cvals, lsrc, everywhere)
+        found += _direction_swaps(ctx, cs, lsrc)
+        found += _name_changes(ctx, cs, ctoks, lsrc, src_words)
+        for f in found:
+            if f.candidate and not ctx.flagged(f.candidate.start, f.candidate.end, {"changed_fact"}) and \
+                    not any(g.candidate and g.candidate.start < f.candidate.end and f.candidate.start <
+                            g.candidate.end for g in out):
+                out.append(f)
+    return out

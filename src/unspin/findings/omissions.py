@@ -1,10 +1,117 @@
-"""Detector for this finding family (in progress)."""
+"""``omission``: important source content the candidate does not convey.
+
+A source sentence is a candidate omission when the aligner linked it to nothing and nothing
+in the candidate comes close (its best similarity stays low, and no single candidate
+sentence holds most of its content words). Bylines, headlines, datelines and sign-offs are
+never reported. What is left is ranked by importance (the lead, direct quotations, numbers,
+names, length) and capped, so a long partially derived candidate yields a short list of the
+omissions that matter rather than every sentence it skipped.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+
 from unspin.findings.context import Context
-from unspin.types import Finding
+from unspin.findings.facts import content, extract_values, name_tokens, sentence_tokens
+from unspin.types import Finding, Sentence
+
+UNLINKED_BEST = 0.62  # an unlinked source sentence this similar to something may still be conveyed
+LOCAL_COVER = 0.7  # share of its content words one candidate sentence must hold to convey it
+CAP_SHARE = 0.2  # report at most this share of the source's sentences (at least MIN_CAP)
+MIN_CAP = 3
+
+_BYLINE = re.compile(r"^(?:[-—–]\s*)?(?:by|from|reporting by|written by|edited by)\s+[A-Z]", re.I)
+_SIGNOFF = re.compile(r"contributed to this report|additional reporting|^ends?\.?$|^\(?[a-z]{2,4}\)?$|"
+                      r"^(?:photo|picture|image)s?:|all rights reserved|^copyright", re.I)
+
+
+def trivial(s: Sentence) -> bool:
+    """Lines that are not content: bylines, sign-offs, datelines, headlines in capitals."""
+    text = s.text.strip()
+    words = re.findall(r"[\w'’]+", text)
+    if len(words) < 4 or _BYLINE.match(text) or _SIGNOFF.search(text):
+        return True
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+        return True  # an all-capitals headline or label
+    return bool(re.match(r"^[A-Z][A-Z ,.'-]+\s*\((?:AP|Reuters|AFP|PA)\)\s*[-—–]?\s*$", text))
+
+
+def _lead_paragraph(ctx: Context, doc: int) -> int:
+    """The first paragraph of a source that holds a real sentence."""
+    for s in ctx.src_sentences:
+        if s.doc == doc and not trivial(s):
+            return s.paragraph
+    return 0
+
+
+def _importance(ctx: Context, s: Sentence, toks, lead: int) -> tuple[float, list[str]]:
+    why = []
+    score = 0.0
+    if s.paragraph == lead:
+        score += 2.0
+        why.append("lead")
+    if any(q.doc == s.doc and s.start <= q.start < s.end for q in ctx.sources[s.doc].quotes) or \
+            re.search(r"[\"“].{12,}", s.text):
+        score += 1.0
+        why.append("quote")
+    if any(v.kind in ("num", "money", "year", "month") for v in extract_values(toks)):
+        score += 1.0
+        why.append("numbers")
+    if name_tokens(toks):
+        score += 0.5
+        why.append("names")
+    n = len(content(toks))
+    score += min(n / 10.0, 1.5)
+    return score, why
 
 
 def detect(ctx: Context) -> list[Finding]:
-    return []
+    if not ctx.derived:
+        return []
+    cand_stems = [{t.stem for t in content(sentence_tokens(c))} for c in ctx.cand_sentences]
+    all_cand = set().union(*cand_stems) if cand_stems else set()
+    best = ctx.alignment.source_best
+    from unspin.findings.claims import gap_pairs
+
+    paired = {s for _, s in gap_pairs(ctx)}
+    leads: dict[int, int] = {}
+    found = []
+    for pos, s in enumerate(ctx.src_sentences):
+        if ctx.src_links.get(pos) or pos in paired or trivial(s):
+            continue
+        if pos < len(best) and best[pos] >= UNLINKED_BEST:
+            continue
+        toks = sentence_tokens(s)
+        ct = [t for t in content(toks) if t.is_word or t.is_num]
+        if len(ct) < 3:
+            continue
+        stems = {t.stem for t in ct}
+        local = max((len(stems & c) / len(stems) for c in cand_stems), default=0.0)
+        overall = len(stems & all_cand) / len(stems)
+        if local >= LOCAL_COVER or (overall >= 0.75 and len(stems) < 6) or overall >= 0.9:
+            continue
+        if s.doc not in leads:
+            leads[s.doc] = _lead_paragraph(ctx, s.doc)
+        score, why = _importance(ctx, s, toks, leads[s.doc])
+        found.append((score, pos, s, why, local))
+    n_src = sum(1 for s in ctx.src_sentences if not trivial(s))
+    cap = max(MIN_CAP, math.ceil(CAP_SHARE * n_src))
+    found.sort(key=lambda x: -x[0])
+    out = []
+    for score, _pos, s, why, local in found[:cap]:
+        sev = "high" if score >= 3.0 or "lead" in why else "medium" if score >= 1.8 else "low"
+        what = {"lead": "the lead", "quote": "a direct quotation", "numbers": "figures"}
+        kinds = [what[w] for w in why if w in what]
+        explanation = "The candidate leaves out this source sentence" + (
+            f" ({', '.join(kinds)})" if kinds else "") + "; nothing in it conveys the content."
+        out.append(Finding(
+            type="omission", severity=sev, explanation=explanation, candidate=None,
+            source=ctx.src_span(s.doc, s.start, s.end), source_doc=s.doc,
+            confidence=round(min(0.95, 0.55 + 0.1 * score - 0.3 * local), 3),
+            details={"source_sentence": s.index, "importance": round(score, 2), "why": why,
+                     "best_candidate_cover": round(local, 2)}))
+    out.sort(key=lambda f: (f.source_doc, f.source.start if f.source else 0))
+    return out

@@ -1,10 +1,877 @@
-"""Detector for this finding family (in progress)."""
+"""``meaning_shift`` and narrated ``attribution_change`` on aligned sentence pairs.
+
+A spun sentence can keep every fact and still say something else: a negation flipped
+("had turned off" -> "failed to go off"), a hedge added or dropped ("probably", "arguable"),
+intensity turned ("large" -> "modest", "some" -> "many"), an outcome inverted ("acquitted"
+-> "convicted", "denied" -> "conceded"), agent and patient swapped ("scared by X" -> "scared
+X"), scope widened ("all of us" -> "all Americans"), or the statement handed to someone else
+("Mr Berlin, prosecuting, said" -> "Mr Taylor said"). Each check compares small, general
+English lexicons across the candidate sentence and its linked source sentences; the reasons
+found in one candidate clause are reported together as one finding.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 from unspin.findings.context import Context
-from unspin.types import Finding
+from unspin.findings.facts import FUNCTION_WORDS, Tok, fold, sentence_tokens, stem, words_of
+from unspin.types import Finding, Sentence
+
+# ----------------------------------------------------------------------------------------------
+# lexicons (general English; stems are compared, so list base forms)
+
+# hedging adverbs and modals, matched as written ("alleged" the verb only reports)
+HEDGES = frozenset(words_of("""
+perhaps probably possibly maybe apparently seemingly reportedly allegedly arguably arguable
+supposedly presumably likely may might estimated approximately roughly purportedly conceivably
+potentially
+"""))
+# verbs that hedge only when they take a clause: "it appears that", "seemed to", "was said to have"
+HEDGE_VERBS = frozenset(words_of("""
+appear appears appeared seem seems seemed said thought believed understood
+"""))
+
+NEGATORS = frozenset(words_of("""
+not no never neither nor none nobody nothing nowhere without cannot
+"""))
+# verbs and adjectives that deny what follows them
+IMPLICIT_NEG = frozenset(stem(w) for w in ["fail", "failed", "unable", "lack", "lacked", "absent", "refrain"])
+
+INTENSIFIERS = frozenset(words_of("""
+very extremely highly absolutely totally completely utterly deeply severely seriously really
+truly entirely fully hugely massively enormously exceptionally particularly incredibly strongly
+greatly thoroughly
+"""))
+DOWNTONERS = frozenset(words_of("""
+slightly somewhat fairly rather partly partially mildly moderately marginally barely hardly
+scarcely relatively
+"""))
+
+BIG = frozenset(stem(w) for w in words_of("""
+large big huge substantial major significant considerable massive enormous vast heavy serious
+severe grave extensive immense sizeable sizable hefty great
+"""))
+SMALL = frozenset(stem(w) for w in words_of("""
+small modest minor slight little minimal nominal token negligible trivial limited meagre meager
+tiny
+"""))
+
+# level of a quantifier at the head of a noun phrase
+QUANT = {"few": 1, "some": 2, "several": 2, "various": 2, "multiple": 2, "number": 2, "many": 3,
+         "numerous": 3, "most": 4, "majority": 4, "all": 5, "every": 5, "everyone": 5, "everybody": 5}
+
+# pairs of opposite outcomes, relations and judgements common in news and court reports
+_ANTONYMS = """
+acquit:convict acquitted:convicted cleared:convicted innocent:guilty guilty:innocent
+deny:admit deny:concede deny:accept deny:confirm deny:acknowledge denied:admitted denied:conceded
+denied:accepted denied:confirmed denied:acknowledged reject:accept rejected:accepted refuse:agree
+refused:agreed refused:granted refuse:grant deny:grant win:lose won:lost victory:defeat
+increase:decrease increase:reduce increase:cut rise:fall rose:fell raise:lower higher:lower
+more:less more:fewer above:below before:after allow:ban allow:forbid allow:prevent allowed:banned
+permit:forbid approve:reject approved:rejected include:exclude succeed:fail success:failure
+succeeded:failed support:oppose supported:opposed agree:disagree legal:illegal lawful:unlawful
+true:false correct:incorrect right:wrong dismiss:uphold dismissed:upheld overturn:uphold
+overturned:upheld quash:uphold quashed:upheld grant:refuse granted:refused pass:fail passed:failed
+survive:die survived:died alive:dead
+start:stop begin:end rich:poor
+strong:weak safe:dangerous safe:unsafe maximum:minimum always:never first:last best:worst
+praise:criticise praised:criticised praise:condemn praised:condemned welcome:condemn
+welcomed:condemned welcome:criticise welcomed:criticised gain:loss profit:loss junior:senior
+minor:major temporary:permanent short-term:long-term short-term:lasting short-term:permanent
+acute:chronic voluntary:compulsory public:private accept:decline accepted:declined comply:breach
+complied:breached remember:forget confirmed:denied
+inside:outside release:detain released:detained released:jailed freed:jailed free:jail
+increase:fall expand:shrink open:closed opened:closed arrive:depart arrived:departed
+calm:angry happy:unhappy willing:unwilling
+able:unable aware:unaware likely:unlikely possible:impossible sufficient:insufficient
+adequate:inadequate responsible:irresponsible honest:dishonest
+"""
+
+
+def _pairs() -> list[tuple[frozenset[str], frozenset[str]]]:
+    out: dict[tuple[str, str], None] = {}
+    for item in _ANTONYMS.split():
+        a, b = item.split(":")
+        sa = frozenset(stem(w) for w in a.split("-")) if "-" in a else frozenset([stem(a)])
+        sb = frozenset(stem(w) for w in b.split("-")) if "-" in b else frozenset([stem(b)])
+        key = tuple(sorted([" ".join(sorted(sa)), " ".join(sorted(sb))]))
+        out[key] = None  # type: ignore[index]
+    return [(frozenset(k[0].split()), frozenset(k[1].split())) for k in out]
+
+
+ANTONYM_PAIRS = _pairs()
+
+SAY_VERBS = frozenset(stem(w) for w in words_of("""
+say said says tell told add added claim claimed allege alleged insist insisted argue argued
+state stated explain explained accept accepted admit admitted deny denied suggest suggested
+reply replied respond responded retort retorted warn warned conclude concluded find found rule
+ruled acknowledge acknowledged note noted maintain maintained confirm confirmed announce
+announced contend contended submit submitted stress stressed emphasise emphasised emphasize
+emphasized describe described hear heard
+"""))
+
+ROLE_CLASSES = {
+    "judge": "judge justice recorder magistrate magistrates bench sheriff coroner",
+    "prosecution": "prosecuting prosecutor prosecutors prosecution crown",
+    "defence": "defending mitigating mitigation defence defense",
+    "lawyer": "counsel barrister solicitor lawyer advocate qc solicitor-advocate attorney",
+    "police": "police officer officers detective inspector constable sergeant",
+    "spokes": "spokesman spokeswoman spokesperson representative",
+    "official": "official officials",
+    "witness": "witness",
+}
+ROLE_OF = {w: cls for cls, ws in ROLE_CLASSES.items() for w in ws.split()}
+COMPATIBLE = {("lawyer", "prosecution"), ("lawyer", "defence"), ("prosecution", "lawyer"),
+              ("defence", "lawyer"), ("spokes", "official"), ("official", "spokes")}
+PRONOUNS = frozenset(["he", "she", "they", "it", "i", "we", "you", "his", "her", "their", "its"])
+_TITLE_GENDER = {"mr": "m", "sir": "m", "lord": "m", "mrs": "f", "ms": "f", "miss": "f", "lady": "f",
+                 "dame": "f"}
+_NAME_TITLES = frozenset(words_of("""
+mr mrs ms miss dr sir lord lady dame judge justice recorder president prosecutor professor
+"""))
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers
+
+@dataclass
+class _Reason:
+    kind: str  # negation, hedge_added, hedge_removed, intensity, relation, voice, scope
+    cand_tok: int | None  # index into the candidate tokens where it shows, if it does
+    text: str
+    weight: float
+    high: bool = False
+
+
+@dataclass
+class _Pair:
+    cs: Sentence
+    ctoks: list[Tok]
+    src: list[Sentence]
+    stoks: list[Tok]
+    reasons: list[_Reason] = field(default_factory=list)
+    neighbours: list[list[Tok]] | None = None
+
+
+def _words(toks: list[Tok]) -> list[Tok]:
+    return [t for t in toks if t.is_word]
+
+
+def _neg_count(toks: list[Tok]) -> tuple[int, list[int]]:
+    idx = []
+    words = [t.norm for t in toks]
+    for k, t in enumerate(toks):
+        w = t.norm
+        if w in NEGATORS or w.endswith("n't") or t.stem in IMPLICIT_NEG:
+            if w == "nor" and "neither" in words:
+                continue
+            if w == "not" and k + 1 < len(toks) and toks[k + 1].norm in ("only", "just"):
+                continue  # "not only", "not yet": no denial
+            if w == "no" and k + 1 < len(toks) and toks[k + 1].norm in ("longer", "doubt"):
+                continue
+            idx.append(k)
+        elif w.startswith("un") and len(w) > 5 and _is_negated_adj(w):
+            idx.append(k)
+    return len(idx), idx
+
+
+_UN_WORDS = frozenset(words_of("""
+aware able able fit fair lawful likely willing known happy clear certain necessary safe usual
+acceptable reasonable conscious available successful prepared
+"""))
+
+
+def _is_negated_adj(w: str) -> bool:
+    return w[2:] in _UN_WORDS
+
+
+def _has_stem(toks: list[Tok], stems: frozenset[str]) -> list[int]:
+    """Indexes where a word with one of ``stems`` (or the whole multiword stem set) starts."""
+    if len(stems) == 1:
+        (s,) = tuple(stems)
+        return [k for k, t in enumerate(toks) if t.stem == s]
+    seq = [t.stem for t in toks]
+    out = []
+    for k in range(len(seq)):
+        window = set(seq[k:k + len(stems) + 1])
+        if stems <= window and seq[k] in stems:
+            out.append(k)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# checks on one pair
+
+
+_NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
+
+
+def _negated_forms(toks: list[Tok]) -> set[str]:
+    """Base words that a side negates by prefix: 'insufficient' -> 'sufficient'."""
+    out = set()
+    for t in toks:
+        for pre in _NEG_PREFIXES:
+            if t.norm.startswith(pre) and len(t.norm) > len(pre) + 3:
+                out.add(stem(t.norm[len(pre):]))
+    return out
+
+
+def _negation_explained(toks: list[Tok], k: int, other: list[Tok]) -> bool:
+    """'not sufficient' ~ 'insufficient', 'not able' ~ 'unable', 'not yet left' ~ 'still in'."""
+    after = {t.stem for t in toks[k + 1:k + 4] if t.is_word}
+    if after & _negated_forms(other):
+        return True
+    if toks[k].norm.startswith("un") and _is_negated_adj(toks[k].norm):
+        base = stem(toks[k].norm[2:])
+        for j, t in enumerate(other):
+            if t.stem == base and _negated(other, j):
+                return True
+    if toks[k].norm == "not" and k + 1 < len(toks) and toks[k + 1].norm == "yet":
+        return "still" in {t.norm for t in other}
+    return False
+
+
+def _neighbour_negates(p: _Pair) -> bool:
+    """The negation sits in a source sentence next to the linked ones that the candidate merged
+    in ('The vehicle was not adapted in any way. One would expect ...')."""
+    if p.neighbours is None:
+        return False
+    cst = {t.stem for t in p.ctoks if t.is_word and t.norm not in FUNCTION_WORDS}
+    for toks in p.neighbours:
+        n, _ = _neg_count(toks)
+        if n and len(cst & {t.stem for t in toks if t.is_word and t.norm not in FUNCTION_WORDS}) >= 2:
+            return True
+    return False
+
+
+def _check_negation(p: _Pair) -> None:
+    cn, cidx = _neg_count(p.ctoks)
+    sn, sidx = _neg_count(p.stoks)
+    if (cn == 0) == (sn == 0):
+        return
+    if cn and not sn:
+        k = cidx[0]
+        if _negation_explained(p.ctoks, k, p.stoks) or _neighbour_negates(p):
+            return
+        p.reasons.append(_Reason("negation", k, f"the candidate adds a negation ('{p.ctoks[k].text}') "
+                                 "the source sentence does not have", 1.0, True))
+    else:
+        k = sidx[0]
+        if _negation_explained(p.stoks, k, p.ctoks):
+            return
+        if k + 1 < len(p.stoks) and p.stoks[k + 1].norm in ("exactly", "necessarily", "entirely", "quite"):
+            return  # litotes: "not exactly a secret" ~ "clear"
+        p.reasons.append(_Reason("negation", None, f"the source's negation ('{p.stoks[k].text}') is "
+                                 "dropped", 0.8, True))
+
+
+def _hedges(toks: list[Tok]) -> list[int]:
+    out = []
+    for k, t in enumerate(toks):
+        w = t.norm
+        nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
+        if w in HEDGES and not _is_month_may(toks, k):
+            if w == "likely" and k and toks[k - 1].norm in ("more", "less", "most"):
+                continue
+            out.append(k)
+        elif w in HEDGE_VERBS and nxt in ("to", "that"):
+            prev = toks[k - 1].norm if k else ""
+            if w in ("said", "thought", "believed", "understood") and prev not in (
+                    "is", "was", "were", "are", "been", "be"):
+                continue  # "she said that": a report, not a hedge
+            out.append(k)
+    return out
+
+
+_REPORTING = frozenset(words_of("""
+allegedly reportedly purportedly supposedly said thought believed understood
+"""))
+_MODALS = frozenset(["may", "might"])
+
+
+def _attributed(toks: list[Tok]) -> bool:
+    return any(t.stem in SAY_VERBS or t.norm == "according" for t in toks)
+
+
+def _check_hedges(p: _Pair) -> None:
+    ch = _hedges(p.ctoks)
+    sh = _hedges(p.stoks)
+    # "was said to have" ~ "allegedly" ~ an attribution: a reported claim either way
+    if any(p.ctoks[k].norm in _REPORTING for k in ch) or _attributed(p.ctoks):
+        sh = [k for k in sh if p.stoks[k].norm not in _REPORTING]
+    if any(p.stoks[k].norm in _REPORTING for k in sh) or _attributed(p.stoks):
+        ch = [k for k in ch if p.ctoks[k].norm not in _REPORTING]
+    cst = {p.ctoks[k].stem for k in ch}
+    sst = {p.stoks[k].stem for k in sh}
+    if len(ch) > len(sh):
+        new = [k for k in ch if p.ctoks[k].stem not in sst]
+        if new:
+            k = new[0]
+            weight = 0.6 if p.ctoks[k].norm in _MODALS else 1.0
+            p.reasons.append(_Reason("hedge_added", k, f"the candidate hedges ('{p.ctoks[k].text}') where "
+                                     "the source is categorical", weight))
+    elif len(sh) > len(ch):
+        gone = [k for k in sh if p.stoks[k].stem not in cst]
+        if gone:
+            k = gone[0]
+            weight = 0.6 if p.stoks[k].norm in _MODALS else 1.0
+            p.reasons.append(_Reason("hedge_removed", None, f"the source's hedge ('{p.stoks[k].text}') is "
+                                     "dropped, so the candidate states it as certain", weight))
+
+
+def _is_month_may(toks: list[Tok], k: int) -> bool:
+    return toks[k].norm == "may" and toks[k].cap and k > 0
+
+
+def _check_intensity(p: _Pair) -> None:
+    cst = {t.stem for t in p.ctoks}
+    sst = {t.stem for t in p.stoks}
+    # size and degree adjectives turned round
+    cb = [k for k, t in enumerate(p.ctoks) if t.stem in BIG]
+    csml = [k for k, t in enumerate(p.ctoks) if t.stem in SMALL and not _little_more(p.ctoks, k)]
+    sb = [t for t in p.stoks if t.stem in BIG]
+    ssml = [k for k, t in enumerate(p.stoks) if t.stem in SMALL and not _little_more(p.stoks, k)]
+    if sb and csml and not cb and not ssml:
+        k = csml[0]
+        p.reasons.append(_Reason("intensity", k, f"'{sb[0].text}' in the source becomes "
+                                 f"'{p.ctoks[k].text}'", 1.0))
+    elif ssml and cb and not csml and not sb:
+        k = cb[0]
+        p.reasons.append(_Reason("intensity", k, f"'{p.stoks[ssml[0]].text}' in the source becomes "
+                                 f"'{p.ctoks[k].text}'", 1.0))
+    # quantifiers
+    cq = _quants(p.ctoks)
+    sq = _quants(p.stoks)
+    if cq and sq:
+        k, lvl = cq[0]
+        slv = [x for _, x in sq]
+        if all(abs(lvl - x) >= 1 for x in slv) and p.ctoks[k].norm not in {t.norm for t in p.stoks}:
+            s_word = p.stoks[sq[0][0]].text
+            p.reasons.append(_Reason("intensity", k, f"'{s_word}' in the source becomes "
+                                     f"'{p.ctoks[k].text}'", 0.9))
+    # intensifier dropped next to a changed word, or added
+    ci = [k for k, t in enumerate(p.ctoks) if t.norm in INTENSIFIERS]
+    si = [k for k, t in enumerate(p.stoks) if t.norm in INTENSIFIERS]
+    cd = [k for k, t in enumerate(p.ctoks) if t.norm in DOWNTONERS]
+    sd = [k for k, t in enumerate(p.stoks) if t.norm in DOWNTONERS]
+    if si and not ci and not sd and (cd or not (cst >= sst)):
+        w = p.stoks[si[0]].text
+        if cd:
+            p.reasons.append(_Reason("intensity", cd[0], f"'{w}' in the source is toned down to "
+                                     f"'{p.ctoks[cd[0]].text}'", 0.9))
+        else:
+            p.reasons.append(_Reason("intensity", None, f"the source's '{w}' is dropped", 0.4))
+    elif cd and not sd and not ci:
+        p.reasons.append(_Reason("intensity", cd[0], f"the candidate tones the statement down with "
+                                 f"'{p.ctoks[cd[0]].text}'", 0.5))
+
+
+def _little_more(toks: list[Tok], k: int) -> bool:
+    """'little more than' is a quantity, not a size."""
+    return toks[k].norm == "little" and k + 1 < len(toks) and toks[k + 1].norm in ("more", "less")
+
+
+def _quants(toks: list[Tok]) -> list[tuple[int, int]]:
+    out = []
+    for k, t in enumerate(toks):
+        w = t.norm
+        if w not in QUANT:
+            continue
+        nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
+        prev = toks[k - 1].norm if k else ""
+        if w == "number" and not (prev == "a" and nxt == "of"):
+            continue
+        if w in ("all", "some", "most", "many", "few", "several") and prev in ("at", "the", "in", "for", "a"):
+            continue  # "at all", "the most", "for some time"
+        if w == "most" and nxt and toks[k + 1].is_word and nxt != "of" and not nxt.endswith("s"):
+            continue  # "most important": a superlative
+        if w == "few" and prev == "a":
+            out.append((k, 1))
+            continue
+        out.append((k, QUANT[w]))
+    return out
+
+
+def _check_antonyms(p: _Pair) -> None:
+    cst = {t.stem for t in p.ctoks}
+    sst = {t.stem for t in p.stoks}
+    for a, b in ANTONYM_PAIRS:
+        for x, y in ((a, b), (b, a)):
+            if x <= sst and y <= cst and not (x <= cst) and not (y <= sst):
+                idx = _has_stem(p.ctoks, y)
+                sx = _has_stem(p.stoks, x)
+                if not idx or not sx or _negated(p.ctoks, idx[0]) or _negated(p.stoks, sx[0]):
+                    continue
+                k = idx[0]
+                sw = p.stoks[sx[0]].text if sx else " ".join(sorted(x))
+                p.reasons.append(_Reason("relation", k, f"'{sw}' in the source becomes the opposite, "
+                                         f"'{p.ctoks[k].text}'", 1.0, True))
+                return
+
+
+def _negated(toks: list[Tok], k: int) -> bool:
+    return any(t.norm in NEGATORS or t.norm.endswith("n't") for t in toks[max(0, k - 3):k])
+
+
+def _check_voice(p: _Pair) -> None:
+    """Agent and patient swapped: 'scared by Mr Horton' -> 'scared Mr Horton' and back."""
+    def by_agents(toks: list[Tok]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for k in range(len(toks) - 2):
+            if toks[k].is_word and toks[k + 1].norm == "by" and toks[k].norm not in FUNCTION_WORDS:
+                out.setdefault(toks[k].stem, set()).update(_np_heads(toks, k + 2))
+        return out
+
+    def objects(toks: list[Tok]) -> dict[str, tuple[int, set[str]]]:
+        out: dict[str, tuple[int, set[str]]] = {}
+        for k in range(len(toks) - 1):
+            if toks[k].is_word and toks[k].norm not in FUNCTION_WORDS and toks[k + 1].norm != "by":
+                heads = _np_heads(toks, k + 1)
+                if heads:
+                    out.setdefault(toks[k].stem, (k, set()))[1].update(heads)
+        return out
+
+    s_by, c_by = by_agents(p.stoks), by_agents(p.ctoks)
+    c_obj, s_obj = objects(p.ctoks), objects(p.stoks)
+    for v, agents in s_by.items():
+        if v in c_obj and agents & c_obj[v][1] and not (v in c_by and agents & c_by[v]):
+            k = c_obj[v][0]
+            who = sorted(agents & c_obj[v][1])[0].title()
+            p.reasons.append(_Reason("voice", k, f"in the source {who} is the one who did the "
+                                     f"'{p.ctoks[k].text}'; the candidate makes {who} the one it was "
+                                     "done to", 1.0, True))
+            return
+    for v, agents in c_by.items():
+        if v in s_obj and agents & s_obj[v][1] and not (v in s_by and agents & s_by[v]):
+            k = next((i for i, t in enumerate(p.ctoks) if t.stem == v), None)
+            who = sorted(agents & s_obj[v][1])[0].title()
+            p.reasons.append(_Reason("voice", k, f"in the source {who} is the one the "
+                                     f"'{p.ctoks[k].text if k is not None else v}' was done to; the "
+                                     f"candidate makes {who} the one who did it", 1.0, True))
+            return
+
+
+def _np_heads(toks: list[Tok], k: int) -> set[str]:
+    """Capitalised name words of a noun phrase starting at ``k`` (after optional titles)."""
+    heads: set[str] = set()
+    while k < len(toks) and toks[k].norm in ("the", "a", "an", "mr", "mrs", "ms", "miss", "dr"):
+        k += 1
+    while k < len(toks) and toks[k].is_word and toks[k].cap and toks[k].norm not in FUNCTION_WORDS:
+        heads.add(toks[k].norm)
+        k += 1
+    return heads
+
+
+def _check_scope(p: _Pair) -> None:
+    """'all of us' widened to 'all Americans' (or a group named where the source had a pronoun)."""
+    stext = " ".join(t.norm for t in p.stoks)
+    if not re.search(r"\b(all|each|every one|both) of (us|them|you)\b", stext):
+        return
+    for k, t in enumerate(p.ctoks[:-1]):
+        nxt = p.ctoks[k + 1]
+        if t.norm == "all" and nxt.is_word and nxt.norm not in FUNCTION_WORDS and nxt.norm != "of" \
+                and nxt.stem not in {x.stem for x in p.stoks}:
+            p.reasons.append(_Reason("scope", k, f"'all of us' in the source becomes 'all {nxt.text}'", 0.9))
+            return
+
+
+# ----------------------------------------------------------------------------------------------
+# attribution of narrated statements
+
+
+@dataclass(frozen=True)
+class Speaker:
+    key: str  # surname or role word, lower case
+    kind: str  # name, role, pronoun
+    gender: str | None = None
+    tok: int = -1  # token index of the key word
+
+
+def _speaker_at(toks: list[Tok], k: int) -> Speaker | None:
+    """The speaker of the attribution verb at ``toks[k]``: 'Mr Barry Berlin, prosecuting, said',
+    'told by Mr Paton's secretary', '..., Mr Hamer added', 'said the judge', 'According to X'."""
+    # passive agent: "told by X"
+    if k + 1 < len(toks) and toks[k + 1].norm == "by":
+        return _np_speaker(toks, k + 2, forward=True)
+    # left subject, skipping one parenthetical ", role," and adverbs
+    j = k - 1
+    while j >= 0 and toks[j].is_word and toks[j].norm.endswith("ly") and toks[j].norm not in ("only",):
+        j -= 1
+    while j >= 0 and toks[j].norm in ("also", "had", "has", "have", "then", "later", "further", "himself",
+                                      "herself", "again", "once", "today", "yesterday", "would", "will",
+                                      "could", "was", "were", "is"):
+        j -= 1
+    if j >= 0 and toks[j].text == ",":
+        # ", prosecuting, said" or ", counsel for X, said": step back over one parenthetical
+        m = j - 1
+        while m >= 0 and toks[m].text != "," and j - m < 8:
+            m -= 1
+        if m >= 0 and toks[m].text == "," and all(t.text[:1].islower() or t.cap for t in toks[m + 1:j]):
+            inner = [t for t in toks[m + 1:j] if t.is_word]
+            if inner and all(not t.cap for t in inner[:1]) and inner[0].norm in ROLE_OF:
+                j = m - 1
+        else:
+            return None
+    if j < 0:
+        return None
+    return _np_speaker(toks, j, forward=False)
+
+
+def _np_speaker(toks: list[Tok], j: int, forward: bool) -> Speaker | None:
+    """Name or role whose last word is at ``j`` (forward=False) or that starts at ``j``."""
+    if forward:
+        k = j
+        while k < len(toks) and toks[k].norm in ("the", "a", "an", "his", "her", "their", "its"):
+            k += 1
+        run: list[int] = []
+        while k < len(toks) and toks[k].is_word and (toks[k].cap or toks[k].norm in ROLE_OF):
+            run.append(k)
+            if toks[k].text.lower().endswith("'s") and k + 1 < len(toks) and toks[k + 1].is_word:
+                # "Mr Paton's secretary": the speaker is the secretary
+                k += 1
+                run = [k]
+                break
+            k += 1
+        if not run:
+            if k < len(toks) and toks[k].is_word and toks[k].norm in ROLE_OF:
+                return Speaker(toks[k].norm, "role", None, k)
+            return None
+        return _mk_speaker(toks, run)
+    t = toks[j]
+    if t.norm in PRONOUNS and not t.cap or t.norm in ("he", "she", "they"):
+        g = {"he": "m", "she": "f"}.get(t.norm)
+        return Speaker(t.norm, "pronoun", g, j)
+    if t.norm in ROLE_OF and not t.cap:
+        return Speaker(t.norm, "role", None, j)
+    if not (t.is_word and t.cap):
+        return None
+    run = [j]
+    while run[0] - 1 >= 0 and toks[run[0] - 1].is_word and toks[run[0] - 1].cap:
+        run.insert(0, run[0] - 1)
+    return _mk_speaker(toks, run)
+
+
+def _mk_speaker(toks: list[Tok], run: list[int]) -> Speaker | None:
+    words = [toks[i] for i in run]
+    gender = next((_TITLE_GENDER[w.norm] for w in words if w.norm in _TITLE_GENDER), None)
+    names = [i for i in run if toks[i].norm not in _NAME_TITLES and toks[i].norm not in ROLE_OF]
+    if not names:
+        roles = [i for i in run if toks[i].norm in ROLE_OF]
+        if roles:
+            return Speaker(toks[roles[-1]].norm, "role", gender, roles[-1])
+        return None
+    last = names[-1]
+    if toks[last].norm in FUNCTION_WORDS:
+        return None
+    return Speaker(toks[last].norm, "name", gender, last)
+
+
+def _speakers(toks: list[Tok]) -> list[Speaker]:
+    out = []
+    for k, t in enumerate(toks):
+        if t.stem not in SAY_VERBS or not t.is_word:
+            continue
+        prev = toks[k - 1] if k else None
+        if prev is not None and (prev.norm in ("the", "a", "an", "his", "her", "its", "their", "this")
+                                 or prev.text.lower().endswith("'s")):
+            continue  # a noun: "the claim", "Playboy's claim"
+        if t.norm in ("heard",) :
+            continue  # "the court heard": no speaker
+        sp = _speaker_at(toks, k)
+        if sp is not None and sp.key not in ("court", "jury", "tribunal", "hearing"):
+            out.append(sp)
+    # "According to X"
+    for k in range(len(toks) - 2):
+        if toks[k].norm == "according" and toks[k + 1].norm == "to":
+            sp = _np_speaker(toks, k + 2, forward=True)
+            if sp:
+                out.append(sp)
+    return out
+
+
+class _Roles:
+    """Which role words each name is given in the texts ('George Hamer, counsel for ...')."""
+
+    def __init__(self, token_lists: list[list[Tok]]) -> None:
+        self.roles: dict[str, set[str]] = {}
+        for toks in token_lists:
+            for k, t in enumerate(toks):
+                if not (t.is_word and t.cap) or t.norm in _NAME_TITLES or t.norm in FUNCTION_WORDS:
+                    continue
+                if t.text.lower().endswith("'s"):
+                    continue  # "Mr Paton's secretary" says nothing about Mr Paton's role
+                for d in range(-4, 6):
+                    m = k + d
+                    if d == 0 or not 0 <= m < len(toks):
+                        continue
+                    w = toks[m].norm
+                    if w in ROLE_OF or (toks[m].cap and w in ("judge", "justice", "recorder")):
+                        between = toks[min(k, m) + 1:max(k, m)]
+                        if any(b.is_word and b.cap and b.norm not in _NAME_TITLES and b.norm not in ROLE_OF
+                               for b in between):
+                            continue
+                        if any(b.text.lower().endswith("'s") for b in between):
+                            continue
+                        self.roles.setdefault(t.norm, set()).add(ROLE_OF.get(w, "judge"))
+
+    def compatible(self, a: Speaker, b: Speaker) -> bool | None:
+        """True same speaker, False different, None cannot tell."""
+        if a.kind == "pronoun" or b.kind == "pronoun":
+            return None
+        if a.kind == b.kind == "name":
+            return a.key == b.key and not (a.gender and b.gender and a.gender != b.gender)
+        if a.kind == b.kind == "role":
+            ca, cb = ROLE_OF.get(a.key), ROLE_OF.get(b.key)
+            return ca == cb or (ca, cb) in COMPATIBLE or a.key == b.key
+        name, role = (a, b) if a.kind == "name" else (b, a)
+        rc = ROLE_OF.get(role.key)
+        have = self.roles.get(name.key, set())
+        if not have:
+            return False if rc in ("judge", "prosecution", "defence", "spokes") else None
+        return rc in have or any((rc, h) in COMPATIBLE for h in have)
+
+
+def _quote_speaker(ctx: Context, s: Sentence) -> Speaker | None:
+    for q in ctx.sources[s.doc].quotes:
+        if s.start <= q.start < s.end and q.speaker:
+            toks = [t for t in _tok_text(q.speaker) if t.is_word]
+            if not toks:
+                continue
+            sp = _mk_speaker(toks, list(range(len(toks))))
+            if sp is None and toks[-1].norm in ROLE_OF:
+                return Speaker(toks[-1].norm, "role")
+            if sp is not None and sp.kind == "name" and toks[-1].norm in ROLE_OF:
+                return sp
+            if sp is None:
+                head = toks[-1].norm
+                return Speaker(head, "role" if head in ROLE_OF else "name")
+            return sp
+    return None
+
+
+def _tok_text(text: str) -> list[Tok]:
+    from unspin.findings.facts import tokenize
+
+    return tokenize(text)
+
+
+def _source_speakers(ctx: Context, srcs: list[Sentence], cache: dict) -> list[Speaker]:
+    out = []
+    for s in srcs:
+        key = (s.doc, s.start)
+        if key not in cache:
+            toks = sentence_tokens(s)
+            sp = [x for x in _speakers(toks) if x.kind != "pronoun"]
+            pron = [x for x in _speakers(toks) if x.kind == "pronoun"]
+            if not sp:
+                q = _quote_speaker(ctx, s)
+                if q is not None:
+                    sp = [q]
+            if not sp and pron:
+                prev = _previous_speaker(ctx, s, pron[0].gender)
+                if prev is not None:
+                    sp = [prev]
+            cache[key] = sp
+        out += cache[key]
+    return out
+
+
+def _previous_speaker(ctx: Context, s: Sentence, gender: str | None) -> Speaker | None:
+    """The last named speaker before ``s`` in its document, of the pronoun's gender."""
+    sents = [x for x in ctx.src_sentences if x.doc == s.doc and x.start < s.start]
+    for prev in reversed(sents[-4:]):
+        toks = sentence_tokens(prev)
+        cands = [x for x in _speakers(toks) if x.kind != "pronoun"]
+        if not cands:
+            q = _quote_speaker(ctx, prev)
+            cands = [q] if q else []
+        for sp in reversed(cands):
+            if gender is None or sp.gender in (None, gender):
+                return sp
+    return None
+
+
+def _attribution(ctx: Context, p: _Pair, roles: _Roles, cache: dict) -> Finding | None:
+    csp = [x for x in _speakers(p.ctoks) if x.kind != "pronoun"]
+    if not csp:
+        return None
+    ssp = _source_speakers(ctx, p.src, cache)
+    if not ssp:
+        return None
+    verdicts = [[roles.compatible(c, s) for s in ssp] for c in csp]
+    # every candidate speaker must clash with every source speaker
+    if not all(all(v is False for v in row) for row in verdicts):
+        return None
+    c = csp[0]
+    a, b = _clause(p.ctoks, c.tok, c.tok + 1)
+    sa, sb = p.src[0].start, p.src[-1].end
+    src_doc = p.src[0].doc
+    who_src = ssp[0].key.title() if ssp[0].kind == "name" else f"the {ssp[0].key}"
+    who_c = c.key.title() if c.kind == "name" else f"the {c.key}"
+    return Finding(
+        type="attribution_change", severity="medium",
+        explanation=f"The candidate gives this to {who_c}; in the source it comes from {who_src}.",
+        candidate=ctx.cand_span(a, b), source=ctx.src_span(src_doc, sa, sb), source_doc=src_doc,
+        confidence=0.75,
+        details={"candidate_speaker": c.key, "source_speaker": ssp[0].key,
+                 "candidate_sentence": p.cs.index, "source_sentences": [s.index for s in p.src]})
+
+
+_OWN = re.compile(r"\b(its|their|his|her) own ([a-z]+(?: [a-z]+)?)")
+
+
+def _own(ctx: Context, p: _Pair) -> Finding | None:
+    """'its own internal investigation' where the source has 'an internal investigation at
+    the court': the candidate hands the act to the sentence's subject."""
+    ctext = fold(p.cs.text)
+    stext = fold(" ".join(s.text for s in p.src))
+    if " own " in f" {stext.lower()} ":
+        return None
+    for m in _OWN.finditer(ctext):
+        noun = m.group(2).split()
+        if any(re.search(rf"\b{re.escape(w)}", stext, re.I) for w in noun if len(w) > 3):
+            a, b = p.cs.start + m.start(), p.cs.start + m.end()
+            toks = p.ctoks
+            i = next(k for k, t in enumerate(toks) if t.start >= a)
+            j = max(k for k, t in enumerate(toks) if t.end <= b) + 1
+            ca, cb = _clause(toks, i, j)
+            return Finding(
+                type="attribution_change", severity="medium",
+                explanation=f"The candidate says '{m.group(0)}', making the sentence's subject the one "
+                            "responsible; the source does not say so.",
+                candidate=ctx.cand_span(ca, cb), source=ctx.src_span(p.src[0].doc, p.src[0].start,
+                                                                     p.src[-1].end),
+                source_doc=p.src[0].doc, confidence=0.6,
+                details={"candidate_sentence": p.cs.index, "source_sentences": [s.index for s in p.src]})
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# spans
+
+_CLAUSE_STOP = frozenset([",", ";", ":", "(", ")", '"', "-"])
+
+
+def _clause(toks: list[Tok], i: int, j: int, min_words: int = 5) -> tuple[int, int]:
+    """Document offsets of the clause holding tokens [i, j): between commas, semicolons or
+    quotation marks, grown to its neighbour when it is only a few words."""
+    def stop(k: int, right: bool = False) -> bool:
+        t = toks[k]
+        if t.text == "-":  # a dash between spaces, not a hyphen inside a word
+            return k > 0 and toks[k - 1].end < t.start
+        return t.text in _CLAUSE_STOP or (right and t.text in (".", "?", "!"))
+
+    a, b = i, j
+    while a > 0 and not stop(a - 1):
+        a -= 1
+    while b < len(toks) and not stop(b, True):
+        b += 1
+    words = sum(1 for t in toks[a:b] if t.is_word)
+    while words < min_words and (a > 0 or b < len(toks)):
+        if a > 0:
+            a -= 1
+            while a > 0 and not stop(a - 1):
+                a -= 1
+        if b < len(toks):
+            b += 1
+            while b < len(toks) and not stop(b, True):
+                b += 1
+        words = sum(1 for t in toks[a:b] if t.is_word)
+    while a < b and not (toks[a].is_word or toks[a].is_num or toks[a].text in "£$€"):
+        a += 1
+    while b > a and not (toks[b - 1].is_word or toks[b - 1].is_num or toks[b - 1].text in ('"', "'")):
+        b -= 1
+    if b > a and toks[b - 1].text in ('"', "'") and \
+            not any(t.text == toks[b - 1].text for t in toks[a:b - 1]):
+        b -= 1
+    return toks[a].start, toks[b - 1].end
+
+
+# ----------------------------------------------------------------------------------------------
+
+_CHECKS = (_check_negation, _check_hedges, _check_intensity, _check_antonyms, _check_voice, _check_scope)
+_SKIP = {"garbled_text", "fabricated_quote"}
 
 
 def detect(ctx: Context) -> list[Finding]:
-    return []
+    if not ctx.derived:
+        return []
+    out: list[Finding] = []
+    src_toks: dict[tuple[int, int], list[Tok]] = {}
+    roles = None
+    speaker_cache: dict = {}
+    for cs in ctx.cand_sentences:
+        links = ctx.cand_links.get(cs.index, [])
+        src = ctx.source_for(cs.index)
+        if not src or not links:
+            continue
+        if max(link.similarity for link in links) < 0.5:
+            continue  # too loose a pair to read a shift off
+        if ctx.flagged(cs.start, cs.end, _SKIP):
+            continue
+        ctoks = sentence_tokens(cs)
+        stoks: list[Tok] = []
+        for s in src:
+            key = (s.doc, s.start)
+            if key not in src_toks:
+                src_toks[key] = sentence_tokens(s)
+            stoks += src_toks[key]
+        p = _Pair(cs, ctoks, src, stoks)
+        p.neighbours = _neighbours(ctx, src, src_toks)
+        for check in _CHECKS:
+            check(p)
+        f = _shift_finding(ctx, p)
+        if f is not None:
+            out.append(f)
+        if roles is None:
+            roles = _Roles([sentence_tokens(s) for s in ctx.src_sentences]
+                           + [sentence_tokens(s) for s in ctx.cand_sentences])
+        if not ctx.flagged(cs.start, cs.end, {"attribution_change"}):
+            g = _attribution(ctx, p, roles, speaker_cache) or _own(ctx, p)
+            if g is not None:
+                out.append(g)
+    return out
+
+
+def _neighbours(ctx: Context, src: list[Sentence], cache: dict) -> list[list[Tok]]:
+    pos = {(s.doc, s.start): k for k, s in enumerate(ctx.src_sentences)}
+    have = {pos[(s.doc, s.start)] for s in src}
+    out = []
+    for k in sorted({k + d for k in have for d in (-1, 1)} - have):
+        if 0 <= k < len(ctx.src_sentences) and ctx.src_sentences[k].doc == src[0].doc:
+            s = ctx.src_sentences[k]
+            if (s.doc, s.start) not in cache:
+                cache[(s.doc, s.start)] = sentence_tokens(s)
+            out.append(cache[(s.doc, s.start)])
+    return out
+
+
+def _shift_finding(ctx: Context, p: _Pair) -> Finding | None:
+    if not p.reasons:
+        return None
+    score = sum(r.weight for r in p.reasons)
+    if max(r.weight for r in p.reasons) < 0.9 and score < 1.5:
+        return None
+    anchor = next((r for r in sorted(p.reasons, key=lambda r: -r.weight) if r.cand_tok is not None), None)
+    if anchor is not None:
+        a, b = _clause(p.ctoks, anchor.cand_tok, anchor.cand_tok + 1)
+    else:
+        a, b = p.cs.start, p.cs.end
+    if ctx.flagged(a, b, {"altered_quote", "meaning_shift", "changed_fact"}):
+        return None
+    high = any(r.high for r in p.reasons)
+    main = max(p.reasons, key=lambda r: r.weight)
+    others = [r.text for r in p.reasons if r is not main]
+    explanation = main.text[0].upper() + main.text[1:]
+    if others:
+        explanation += "; " + "; ".join(others[:2])
+    explanation += "."
+    return Finding(
+        type="meaning_shift", severity="high" if high else "medium", explanation=explanation,
+        candidate=ctx.cand_span(a, b),
+        source=ctx.src_span(p.src[0].doc, p.src[0].start, p.src[-1].end), source_doc=p.src[0].doc,
+        confidence=min(0.95, 0.5 + 0.25 * score),
+        details={"reasons": [r.kind for r in p.reasons], "candidate_sentence": p.cs.index,
+                 "source_sentences": [s.index for s in p.src]})
