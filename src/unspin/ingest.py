@@ -1,0 +1,908 @@
+"""Ingest: turn what the user gave (an HTML page, a scraped page's text, a clean article) into a Document.
+
+Everything downstream points at characters of ``Document.text``; the ``source_map`` keeps the
+way back to the input, so a finding can always be shown where the user's file has it. Bad
+input is refused here with a one-line ``UnspinError`` rather than failing somewhere later.
+
+Three kinds of input are told apart by content, not by file name:
+
+- HTML: trafilatura extracts body and metadata (its defaults with comments off, the settings
+  behind its published F1 0.958 on the Scrapinghub benchmark); its own baseline, then plain
+  ``<p>`` text, are the fallbacks.
+- The plain text of a scraped page: a clutter stripper finds the article among breadcrumbs,
+  share counters, link lists, bios and comments (see "scraped page text" below).
+- A clean plain article: it comes through unchanged, paragraph for paragraph.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html as htmllib
+import re
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+
+from unspin.types import Document, Span, UnspinError
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Largest input accepted (5 MB): far above any article page, small enough to fail fast on a wrong file."""
+
+MIN_ARTICLE_WORDS = 8
+"""An HTML page must yield at least one paragraph this long to count as holding an article."""
+
+Paragraph = list[tuple[str, int | None]]  # the lines of one paragraph, each with its input offset
+
+# ---------------------------------------------------------------------------------------------
+# reading and decoding
+
+_BOMS = [
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+]
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
+_HTML_START = re.compile(
+    r"\A(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
+_HTML_TAG = re.compile(r"</?(?:p|div|span|a|br|li|ul|ol|h[1-6]|table|tr|td|img|article|section|meta|link|"
+                       r"script|title|header|footer|nav)\b[^<>]{0,2000}>", re.I)
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+# non-letters that real Western prose uses; anything else above ASCII hints at a wrong code page
+_PROSE_SYMBOLS = set("\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u00a0\u00a3\u20ac"
+                     "\u00a9\u00b0\u00b7\u2022\u00ab\u00bb")
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 first (the common case, and unambiguous), then a declared charset, then detection."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc).lstrip("\ufeff")
+            except UnicodeDecodeError as exc:
+                raise UnspinError(f"{name}: cannot decode the file as {enc}: {exc.reason}") from None
+    if b"\x00" in data:
+        raise UnspinError(f"{name}: looks like a binary file, not text or HTML")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise UnspinError(f"{name}: cannot decode the file: it looks binary or uses an unknown encoding")
+    text = str(best)
+    # Single-byte Western text is the usual non-UTF-8 case, and on short texts charset-normalizer
+    # can pick a sibling code page; cp1252 wins a tie when it decodes the bytes as cleanly.
+    if best.encoding.startswith(("cp125", "iso8859", "latin", "mac")) and best.encoding != "cp1252":
+        try:
+            alt = data.decode("cp1252")
+        except UnicodeDecodeError:
+            alt = None
+        if alt is not None and _oddness(alt) <= _oddness(text):
+            text = alt
+    return text
+
+
+def _oddness(text: str) -> int:
+    return sum(1 for ch in text if ord(ch) >= 0x80 and not ch.isalpha() and ch not in _PROSE_SYMBOLS)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:65536]
+    if not sample:
+        return False
+    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0x7F <= ord(ch) < 0xA0
+                   or ch == "\ufffd")
+    return controls / len(sample) > 0.01
+
+
+def _is_html(text: str, suffix: str) -> bool:
+    """Decide by content: a document start tag, or enough markup; the extension only breaks ties."""
+    head = text[:65536]
+    if _HTML_START.match(head):
+        return True
+    tags = _HTML_TAG.findall(head)
+    if suffix in _HTML_SUFFIXES and tags:
+        return True
+    if len(tags) >= 5:
+        lines = max(1, head.count("\n"))
+        return len(tags) / lines >= 0.2 or sum(map(len, tags)) / len(head) >= 0.02
+    return False
+
+
+def read_input(path: str | PathLike) -> tuple[str, str]:
+    """Read a file and tell HTML from text: returns ``(text, "html" | "text")``."""
+    name = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise UnspinError(f"{name}: no such file")
+    if p.is_dir():
+        raise UnspinError(f"{name}: is a directory, not a file")
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise UnspinError(f"{name}: file is too large ({size / 1e6:.1f} MB; the limit is "
+                              f"{MAX_BYTES / 1e6:.1f} MB)")
+        with p.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except PermissionError:
+        raise UnspinError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise UnspinError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:  # a pipe or special file that stat() could not size
+        raise UnspinError(f"{name}: file is too large (the limit is {MAX_BYTES / 1e6:.1f} MB)")
+    if not data.strip():
+        raise UnspinError(f"{name}: file is empty")
+    text = _decode(data, name)
+    if _looks_binary(text):
+        raise UnspinError(f"{name}: looks like a binary file, not text or HTML")
+    if not text.strip():
+        raise UnspinError(f"{name}: file is empty")
+    return text, ("html" if _is_html(text, p.suffix.lower()) else "text")
+
+
+def load(path: str | PathLike) -> Document:
+    """Read ``path`` (HTML, a scraped page's text, or a clean article) into a Document."""
+    raw, kind = read_input(path)
+    return extract(raw, kind, path=str(path))
+
+
+def extract(raw: str, kind: str, path: str | None = None) -> Document:
+    """Extract the article from ``raw``; ``kind`` is "html" or "text" (see ``read_input``)."""
+    name = path or "input"
+    if not raw or not raw.strip():
+        raise UnspinError(f"{name}: input is empty")
+    if kind == "html":
+        return _extract_html(raw, name, path)
+    if kind == "text":
+        doc = extract_text(raw)
+        doc.path = path
+        return doc
+    raise ValueError(f"unknown input kind: {kind!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# building documents
+
+
+def _build(paragraphs: list[Paragraph], raw: str, **meta) -> Document:
+    """Join paragraphs into a Document: blank line between paragraphs, newline between their lines."""
+    parts: list[str] = []
+    bounds: list[tuple[int, int]] = []
+    runs: list[tuple[int, int, int]] = []
+    pos = 0
+    for para in paragraphs:
+        if not para:
+            continue
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        start = pos
+        for j, (line, at) in enumerate(para):
+            if j:
+                parts.append("\n")
+                pos += 1
+            if at is not None and line:
+                runs.append((pos, at, len(line)))
+            parts.append(line)
+            pos += len(line)
+        bounds.append((start, pos))
+    text = "".join(parts)
+    spans = [Span(a, b, text[a:b]) for a, b in bounds]
+    return Document(text=text, paragraphs=spans, raw=raw, source_map=runs, **meta)
+
+
+def document_from_plain_text(text: str, **meta) -> Document:
+    """A clean plain article: paragraphs are blank-line blocks, or single lines if there are none."""
+    lines = _lines(text)
+    any_blank = any(ln.blank_before for ln in lines[1:])
+    paragraphs: list[Paragraph] = []
+    for ln in lines:
+        if not paragraphs or not any_blank or ln.blank_before:
+            paragraphs.append([])
+        paragraphs[-1].append((ln.text, ln.start))
+    meta.setdefault("input_format", "text")
+    return _build(paragraphs, text, **meta)
+
+
+# ---------------------------------------------------------------------------------------------
+# lines of a plain text
+
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_END_PUNCT = re.compile(r"""[.!?\u2026\u3002\uff01\uff1f:;]['"\u2019\u201d\u00bb)\]*]*$""")
+_SENT_PUNCT = re.compile(r"""[.!?\u3002\uff01\uff1f]['"\u2019\u201d)\]]*(?:\s|$)""")
+_BULLET = re.compile(r"^(?:[-*\u2022\u00b7\u25aa\u25cf\u2023\u203a\u00bb>]|\d{1,2}[.)])\s+")
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+    blank_before: bool = False
+    words: int = 0
+    size: float = 0.0  # length in words, counting East Asian characters at two a word
+    end_punct: bool = False
+    sentences: int = 0
+    bullet: bool = False
+
+
+def _lines(raw: str) -> list[_Line]:
+    """Non-blank lines, stripped, with their input offsets; CR, LF and CRLF all end a line."""
+    out: list[_Line] = []
+    prev_end = 0
+    for m in re.finditer(r"[^\r\n]+", raw):
+        seg = m.group()
+        stripped = seg.strip()
+        if not stripped:
+            continue
+        start = m.start() + len(seg) - len(seg.lstrip())
+        gap = raw[prev_end:start]
+        breaks = gap.count("\n") + gap.count("\r") - gap.count("\r\n")
+        ln = _Line(start, start + len(stripped), stripped, blank_before=bool(out) and breaks >= 2)
+        ln.words = len(_WORD.findall(stripped))
+        ln.size = ln.words + len(_CJK.findall(stripped)) / 2.0
+        ln.end_punct = bool(_END_PUNCT.search(stripped))
+        ln.sentences = len(_SENT_PUNCT.findall(stripped))
+        ln.bullet = bool(_BULLET.match(stripped))
+        out.append(ln)
+        prev_end = ln.end
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# scraped page text: strip the site's clutter around the article
+#
+# The page is cut into units (lines, a hard-wrapped line joined to the one it continues). Each
+# unit is classified (prose, short sentence, heading, list item, short nav line, or clutter such
+# as a breadcrumb, date line, share bar, counter, tag list, author bio) and scored by how much it
+# looks like running prose. Section markers (Related, Most read, Comments, a date line ...) cut
+# the page into sections; in each, the best-scoring contiguous stretch (maximum subarray, with
+# long non-prose runs costing more per line) is a candidate, and the best candidate is the
+# article, with threads of comments discounted. Clutter inside it is dropped. All cues are
+# shapes (length, sentence punctuation, list shape, position, repetition) and the generic
+# vocabulary of page furniture (share, related, copyright), never words of a particular site.
+
+_SEP = re.compile(r"\s(?:>|\u203a|\u00bb|/|\|)\s")
+_BREADCRUMB = re.compile(r"^(?:current\s*:\s*|you are here\s*:\s*)?home\s*(?:[>\u203a\u00bb/|:]|$)", re.I)
+_LABEL = re.compile(
+    r"^(?:[-*\u2022]\s*)?(?:date|published|updated|posted|last updated|posted on|filed under|filed in|tags?|"
+    r"topics?|categories|category|keywords|in|more on|share|share this(?: story| article| page)?|follow us|"
+    r"reading time|read time|listen to this article|advertisement|sponsored|photo|image|source|credit)"
+    r"\s*[:\u00b7|]", re.I)
+_TAG_LABEL = re.compile(r"^(?:[-*\u2022]\s*)?(?:in|tags?|topics?|filed under|filed in|categories|category|"
+                        r"keywords|more on)\s*:\s*(.*)$", re.I)
+_COUNTER = re.compile(r"\(\s*(?!(?:19|20)\d\d\s*\))\d[\d.,]*\s*[kKmM]?\s*\)")  # "(17446)", not "(2024)"
+_NUMBER = re.compile(r"(?<![\w.])\d[\d.,]*[kKmM]?(?![\w])")
+_WIDGET = re.compile(
+    r"\b(?:share[sd]?|likes?|comments?|reactions?|views?|facebook|twitter|whatsapp|linkedin|pinterest|reddit|"
+    r"email|e-mail|print|tweet|flipboard|telegram|copy link|instagram|youtube|rss|subscribe|sign up|sign in|"
+    r"log in|login|register|newsletter|follow)\b", re.I)
+_COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*\d{4}|\ball rights reserved\b|\bcopyright\s+(?:\u00a9\s*)?\d{4}",
+                        re.I)
+_READ_TIME = re.compile(r"\b\d+\s*(?:-\s*)?(?:min|mins|minutes?)\b", re.I)
+_READ_WORD = re.compile(r"\b(?:read|reading|listen|audio)\b", re.I)
+_COOKIES = re.compile(r"\bcookies?\b.{0,200}\b(?:website|site|browser|browsing|consent|accept|privacy|"
+                      r"experience)\b|\b(?:website|site|browser|browsing|consent|accept|privacy|experience)\b"
+                      r".{0,200}\bcookies?\b", re.I)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE_TOKEN = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b|"
+    r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|"
+    rf"\b{_MONTH}(?=\W|$)|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?|"
+    r"\b\d{1,2}(?:st|nd|rd|th)?\b|\b(?:19|20)\d{2}\b|"
+    r"\b(?:[ap]\.?m\.?|gmt|utc|bst|cet|cest|e[sd]t|p[sd]t|c[sd]t)\b", re.I)
+_FULL_DATE = re.compile(rf"\b\d{{4}}-\d{{1,2}}-\d{{1,2}}|\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b|"
+                        rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?=\W|$)|"
+                        r"\b(?:19|20)\d{2}\b", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}")
+_DATE_WORDS = re.compile(r"\b(?:date|published|updated|posted|last|on|at|modified|created|by|and|of)\b", re.I)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_BYLINE = re.compile(r"^(?:by|written by|words by|story by|reporting by|posted by)\s*:?\s+(.{2,120})$", re.I)
+_NAME = r"(?:[A-Z][\w'\u2019.-]*\s+){1,3}[A-Z][\w'\u2019-]+"
+_LONE_NAME = re.compile(r"^[A-Z][a-z'\u2019-]+(?:\s+[A-Z][a-z'\u2019.-]*){1,3}$")
+_BIO_LEAD = r"(?:about the author\s*:?\s*|posted by\s+|written by\s+)"
+_BIO = re.compile(rf"^{_BIO_LEAD}?({_NAME})(?:,\s*who\b|\s+(?:is|was|has|had|covers|edits|writes|reports|"
+                  r"joined|runs|leads|previously|currently|works)\b)")
+_BIO_NAME = re.compile(rf"^{_BIO_LEAD}({_NAME})", re.I)
+_BIO_ROLE = re.compile(r"\b(?:editor|reporter|correspondent|writer|journalist|columnist|contributor|producer|"
+                       r"covers|column|desk|author|freelance|blogger|anchor|news|newsroom|reporting|writes)\b",
+                       re.I)
+_ABOUT = re.compile(r"^(?:about the author\b|about(?: (?:me|us))?\s*:?$)", re.I)
+_QUOTE_MARKS = re.compile(r"[\"\u201c\u201d\u00ab\u00bb]")
+_SAID = re.compile(r"\b(?:said|says|told|added)\b")
+_END_MARKER = re.compile(
+    r"^[\[(]?\s*(?:\d[\d,.]*k?\s+)?(?:comments?|responses?|replies|discussion|conversation|"
+    r"(?:leave|post|add|write|submit) (?:a |your )?(?:comment|reply|response)|"
+    r"join the (?:discussion|conversation)|(?:\w+ )?thoughts? on\b|"
+    r"related(?: (?:posts?|articles?|stories|content|news|coverage|reading|links|topics|videos?))?|"
+    r"more (?:from|on|in|stories|news|articles|to read|like this|to explore)\b|read (?:more|next|also)|"
+    r"recommended(?: for you| stories| articles| reading| videos?)?|recommendations?|"
+    r"you (?:may|might|will) (?:also )?(?:like|enjoy|be interested)|"
+    r"(?:most|more) (?:read|popular|viewed|shared|commented|watched)|trending(?: now| stories| news)?|"
+    r"popular(?: posts| stories| now| articles)?|recent (?:posts|stories|articles|comments)|"
+    r"latest (?:news|stories|posts|articles|headlines)|ranking|top stories|editor'?s picks|"
+    r"what to read next|previous (?:post|article|story)|next (?:post|article|story)|about the author|"
+    r"(?:view|read|show|see|load) (?:all )?(?:\d+ )?comments|top rated comments|"
+    r"sign up\b|subscribe\b|newsletter)\b[^.!?]{0,40}$", re.I)
+_MORE_FROM = re.compile(r"^(?:more|also)(?: (?:from|on|in|at))?(?: [A-Z][\w'\u2019&.-]*){1,3}\s*:?$")
+_COMMENT_HEAD = re.compile(r"^\S.{0,60}\b(?:says|said|wrote|writes|commented)\s*:\s*$|"
+                           r"^\S.{0,40}\bon\b.{0,40}\d{1,2}:\d{2}.{0,20}\b(?:says|said)\b", re.I)
+_COMMENT_META = re.compile(r"^(?:reply|report|report abuse|flag|permalink|like|quote)$|"
+                           r"\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?:\W|$)|"
+                           r"\b(?:an?|\d+) (?:minutes?|hours?|days?|weeks?|months?|years?) ago\b", re.I)
+_COMMENTISH = re.compile(r"comment|repl|respon|discussion|conversation|thoughts", re.I)
+_PURE_NUMBER = re.compile(r"[\d.,]+[kKmM]?")
+
+# clutter that never occurs in a clean article: one such line is enough to call the text a page
+_STRONG_CLUTTER = {"copyright", "breadcrumb", "tags", "date", "counter", "cookies", "reading-time"}
+_WEIGHT = {"clutter": -8.0, "bullet": -3.0, "heading": -2.0, "short": -1.5}
+
+
+@dataclass
+class _Unit:
+    lines: list[_Line]
+    text: str
+    size: float
+    words: int
+    end_punct: bool
+    sentences: int
+    bullet: bool
+    kind: str = ""  # prose / sentence / heading / bullet / short / clutter
+    why: str = ""  # the kind of clutter, or "teaser"
+
+
+def _units(lines: list[_Line]) -> list[_Unit]:
+    """Lines, with a hard-wrapped line joined to the one it continues (lower-case start, no end stop)."""
+    groups: list[list[_Line]] = []
+    for ln in lines:
+        if (groups and not ln.blank_before and not ln.bullet and ln.text[:1].islower()
+                and not groups[-1][-1].end_punct and groups[-1][-1].words >= 5):
+            groups[-1].append(ln)
+        else:
+            groups.append([ln])
+    units = []
+    for g in groups:
+        units.append(_Unit(g, " ".join(ln.text for ln in g), sum(ln.size for ln in g),
+                           sum(ln.words for ln in g), g[-1].end_punct, sum(ln.sentences for ln in g),
+                           g[0].bullet))
+    for u in units:
+        _classify(u)
+    return units
+
+
+def _is_date_line(u: _Unit) -> bool:
+    if u.words > 12 or not (_FULL_DATE.search(u.text) or _CLOCK.search(u.text)):
+        return False
+    rest = _DATE_WORDS.sub(" ", _DATE_TOKEN.sub(" ", u.text))
+    return len(_WORD.findall(rest)) <= 1
+
+
+def _bio_name(u: _Unit) -> str | None:
+    """The person an author-bio line is about, if the line is one."""
+    if not 10 <= u.words <= 90 or _QUOTE_MARKS.search(u.text) or _SAID.search(u.text):
+        return None
+    m = _BIO.match(u.text)
+    if not m or not _BIO_ROLE.search(u.text):
+        return None
+    return m.group(1).strip()
+
+
+def _clutter_kind(u: _Unit) -> str:
+    t, size = u.text, u.size
+    rules = [
+        ("copyright", lambda: size <= 40 and _COPYRIGHT.search(t)),
+        ("breadcrumb", lambda: _BREADCRUMB.match(t) or (size <= 30 and not u.end_punct
+                                                        and len(_SEP.findall(t)) >= 2)),
+        ("tags", lambda: _TAG_LABEL.match(t)),
+        ("label", lambda: size <= 14 and _LABEL.match(t)),
+        ("date", lambda: _is_date_line(u)),
+        ("counter", lambda: (size <= 10 and _COUNTER.search(t))
+         or (size <= 16 and len(_NUMBER.findall(t)) >= 2 and _WIDGET.search(t))),
+        ("share", lambda: (size <= 14 and u.sentences <= 1 and len(_WIDGET.findall(t)) >= 2)
+         or (size <= 3 and not u.end_punct and _WIDGET.search(t))),
+        ("cookies", lambda: size <= 120 and _COOKIES.search(t)),
+        ("reading-time", lambda: size <= 8 and _READ_TIME.search(t) and _READ_WORD.search(t)),
+        ("bio", lambda: _bio_name(u) or (size <= 30 and _ABOUT.match(t))),
+    ]
+    for kind, test in rules:
+        if test():
+            return kind
+    return ""
+
+
+def _classify(u: _Unit) -> None:
+    clutter = _clutter_kind(u)
+    if clutter:
+        u.kind, u.why = "clutter", clutter
+    elif u.size >= 25 or (u.size >= 10 and (u.end_punct or u.sentences >= 1)):
+        u.kind = "prose"
+    elif u.bullet:
+        u.kind = "bullet"
+    elif u.end_punct and u.words >= 3:
+        u.kind = "sentence"
+    else:
+        u.kind = "heading" if u.size >= 3 else "short"
+
+
+def _score(u: _Unit) -> float:
+    if u.kind == "prose":
+        return u.size
+    if u.kind == "sentence":
+        return 0.5 * u.size
+    return _WEIGHT[u.kind]
+
+
+def _gap_scores(scores: list[float], growth: float = 0.25) -> list[float]:
+    """Make long runs of non-prose cost more per line: a nav menu is a wall, a caption a step."""
+    out, k = [], 0
+    for s in scores:
+        if s <= 0:
+            out.append(s * (1 + growth * k))
+            k += 1
+        else:
+            out.append(s)
+            k = 0
+    return out
+
+
+def _best_region(scores: list[float]) -> tuple[int, int]:
+    """Maximum-sum contiguous stretch (Kadane); (start, end) with end exclusive."""
+    best, best_span = float("-inf"), (0, 0)
+    run, run_start = 0.0, 0
+    for i, s in enumerate(_gap_scores(scores)):
+        if run <= 0:
+            run, run_start = s, i
+        else:
+            run += s
+        if run > best:
+            best, best_span = run, (run_start, i + 1)
+    return best_span
+
+
+def _mark_teasers(units: list[_Unit]) -> None:
+    """Runs of same-length excerpts (a list of story teasers) are not an article."""
+    groups: list[list[int]] = []
+    for i, u in enumerate(units):
+        if u.kind != "prose":
+            continue
+        if groups and i - groups[-1][-1] <= 3:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    for g in groups:
+        start = 0
+        while start < len(g):
+            end = start + 1
+            while end < len(g):
+                window = g[start:end + 1]
+                words = [units[i].size for i in window]
+                chars = [len(units[i].text) for i in window]
+                if max(words) > 1.15 * min(words) and max(chars) > 1.1 * min(chars):
+                    break
+                end += 1
+            window = g[start:end]
+            alternating = all(i == 0 or units[i - 1].kind != "prose" for i in window)
+            if len(window) >= 6 or (len(window) >= 4 and alternating):
+                for i in window:
+                    units[i].kind, units[i].why = "heading", "teaser"
+            start = end
+
+
+def _is_section_marker(units: list[_Unit], i: int) -> bool:
+    u = units[i]
+    marker = ((u.size <= 10 and (_END_MARKER.match(u.text) or _MORE_FROM.match(u.text)))
+              or (u.size <= 16 and _COMMENT_HEAD.match(u.text))
+              or (u.why == "date" and _FULL_DATE.search(u.text) and not u.text.startswith("("))
+              or u.why == "tags")
+    if not marker:
+        return False
+
+    def widget(j: int) -> bool:  # "Comments" in a row of share buttons is a button, not a heading
+        if not 0 <= j < len(units):
+            return False
+        v = units[j]
+        return (v.why == "share" and not _COMMENTISH.search(v.text)) or bool(_PURE_NUMBER.fullmatch(v.text))
+
+    return not widget(i - 1) and not widget(i + 1)
+
+
+def _article_region(units: list[_Unit]) -> tuple[int, int]:
+    """The best prose stretch that crosses no section marker.
+
+    Sections that read as a comment thread (opened by a comments marker and holding reply
+    headers or timestamps) are discounted: a lively thread can outweigh a short article but
+    is never the article.
+    """
+    scores = [_score(u) for u in units]
+    cuts = [0, *(i for i in range(1, len(units)) if _is_section_marker(units, i)), len(units)]
+    best, best_span = float("-inf"), (0, 0)
+    in_comments = False
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        if hi <= lo:
+            continue
+        a, b = _best_region(scores[lo:hi])
+        a, b = a + lo, b + lo
+        value = sum(_gap_scores(scores[a:b]))
+        opener = units[lo].text if lo else ""
+        heads = sum(1 for u in units[lo:hi] if _COMMENT_HEAD.match(u.text))
+        meta = sum(1 for u in units[lo + 1:hi]
+                   if u.size <= 16 and (_COMMENT_HEAD.match(u.text) or _COMMENT_META.search(u.text)))
+        if _COMMENT_HEAD.match(opener) or heads >= 3:
+            in_comments = True
+        elif opener and _COMMENTISH.search(opener):
+            in_comments = in_comments or meta >= 2
+        elif opener:
+            in_comments = False
+        if in_comments:
+            value *= 0.1
+        if value > best:
+            best, best_span = value, (a, b)
+    return best_span
+
+
+def _has_clutter(units: list[_Unit]) -> bool:
+    """Does the text carry page furniture at all? A clean article must come through untouched."""
+    kinds = [u.why for u in units if u.kind == "clutter"]
+    if any(k in _STRONG_CLUTTER for k in kinds) or len(kinds) >= 2:
+        return True
+    last_prose = max((i for i, u in enumerate(units) if u.kind == "prose"), default=-1)
+    if any(u.why == "bio" for u in units[last_prose:]):  # a bio after the last paragraph
+        return True
+    run = 0
+    for u in units:  # a long run of short lines: a menu or a list of links
+        if u.kind in ("bullet", "heading", "short") and not u.end_punct:
+            run += 1
+            if run >= 5:
+                return True
+        else:
+            run = 0
+    return False
+
+
+def _norm_words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _contains_words(hay: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return 0 < n <= len(hay) and any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
+
+
+def _authors_from_byline(text: str) -> list[str]:
+    """"By Jane Roe and John Doe, Agency" -> ["Jane Roe", "John Doe"]."""
+    m = _BYLINE.match(text.strip())
+    if not m or len(_WORD.findall(m.group(1))) > 12:
+        return []
+    who = re.split(r"\s*[,|\u2022\u00b7\u2013\u2014(]\s*|\s+-\s+", m.group(1))[0]
+    names = [n.strip(" .:;") for n in re.split(r"\s+(?:and|&)\s+", who)]
+    return [n for n in names if n and 1 <= len(n.split()) <= 5 and not _FULL_DATE.search(n)]
+
+
+def _iso_date(text: str) -> str | None:
+    m = _ISO_DATE.search(text)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+    months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    m = re.search(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b", text, re.I)
+    if m:
+        month, day, year = m.group(1), m.group(2), m.group(3)
+    else:
+        m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH}),?\s+((?:19|20)\d{{2}})\b", text, re.I)
+        if not m:
+            return None
+        day, month, year = m.group(1), m.group(2), m.group(3)
+    if not 1 <= int(day) <= 31:
+        return None
+    return f"{int(year):04d}-{months.index(month[:3].lower()) + 1:02d}-{int(day):02d}"
+
+
+def _find_title(units: list[_Unit], a: int) -> int | None:
+    """The heading nearest the body that the page repeats (page title, breadcrumb); else the nearest."""
+    cands = [i for i in range(a - 1, max(-1, a - 16), -1)
+             if units[i].kind in ("heading", "sentence", "short", "prose") and 2 <= units[i].size <= 40
+             and not _BYLINE.match(units[i].text)]
+    for i in cands:
+        w = _norm_words(units[i].text)
+        for j in range(a):
+            other = _norm_words(units[j].text)
+            if j != i and len(w) >= 2 and len(other) > len(w) and _contains_words(other, w):
+                return i
+    close = [i for i in cands if i >= a - 8 and units[i].size >= 3 and units[i].kind != "prose"]
+    return close[0] if close else None
+
+
+def _find_tags(units: list[_Unit], a: int, b: int) -> list[str]:
+    """A "Tags: a, b" line, or a "- In:" line followed by a bulleted list, outside the body."""
+    for k, u in enumerate(units):
+        m = _TAG_LABEL.match(u.text)
+        if not m or a <= k < b:
+            continue
+        rest = m.group(1).strip()
+        if rest:
+            tags = [t.strip(" -*\u2022#") for t in re.split(r"\s*[|,;\u00b7]\s*", rest)]
+        else:
+            tags = []
+            for v in units[k + 1:k + 30]:
+                if not v.bullet or v.end_punct:
+                    break
+                tags.append(_BULLET.sub("", v.text).strip())
+        tags = [t for t in tags if t and len(t.split()) <= 6]
+        if tags:
+            return tags
+    return []
+
+
+def _metadata(units: list[_Unit], a: int, b: int) -> tuple[dict, int | None]:
+    """Title, byline, date, tags and site name from the units around the body ``units[a:b]``."""
+    meta: dict = {"title": None, "authors": [], "date": None, "tags": _find_tags(units, a, b),
+                  "site_name": None}
+    title_i = _find_title(units, a)
+    if title_i is not None:
+        meta["title"] = units[title_i].text
+    for u in [*units[max(0, a - 15):a], *units[a:b]]:
+        names = _authors_from_byline(u.text)
+        if names:
+            meta["authors"] = names
+            break
+    if not meta["authors"]:
+        for u in units[b:]:
+            if u.why == "bio":
+                m = _BIO_NAME.match(u.text)
+                name = _bio_name(u) or (m.group(1) if m else None)
+                if name:
+                    meta["authors"] = [name]
+                    break
+    if not meta["authors"] and b < len(units) and _LONE_NAME.match(units[b].text):
+        meta["authors"] = [units[b].text]
+    for u in units:
+        if u.why in ("date", "label"):
+            meta["date"] = _iso_date(u.text)
+            if meta["date"]:
+                break
+    for i, u in enumerate(units[:min(a, 6)]):
+        if i != title_i and u.kind in ("short", "heading") and u.size <= 8 and not _BYLINE.match(u.text):
+            meta["site_name"] = re.split(r"\s+[|\u2014\u2013\u00b7-]\s+", u.text)[0].strip()
+            break
+    return meta, title_i
+
+
+def extract_text(raw: str) -> Document:
+    """The article in a plain text: unchanged if it is clean, else stripped of the page's clutter."""
+    units = _units(_lines(raw))
+    if not _has_clutter(units):
+        doc = document_from_plain_text(raw)
+        for u in units[:4]:
+            doc.authors = _authors_from_byline(u.text)
+            if doc.authors:
+                break
+        return doc
+    _mark_teasers(units)
+    a, b = _article_region(units)
+    while a < b and units[a].kind not in ("prose", "sentence"):
+        a += 1
+    while b > a and units[b - 1].kind not in ("prose", "sentence"):
+        b -= 1
+    meta, title_i = _metadata(units, a, b)
+    title_words = _norm_words(meta["title"] or "")
+    body = [u for u in units[a:b] if u.kind != "clutter"
+            and not (u.size <= 12 and _authors_from_byline(u.text))
+            and not (title_words and _norm_words(u.text) == title_words)]
+    if not body:  # nothing reads as an article: better the whole text than nothing
+        return document_from_plain_text(raw)
+    paragraphs = [[(ln.text, ln.start) for ln in u.lines] for u in body]
+    return _build(paragraphs, raw, input_format="text", **meta)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+_INLINE_TAGS = frozenset(
+    ["a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd",
+     "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
+     "wbr"])
+_HTML_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template|svg|head)\b[^>]*>.*?(?:</\1\s*>|\Z)|"
+    r"<!?/?([A-Za-z][\w:-]*)?[^>]*>|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|(\s+)|"
+    r"[^<&\s]+|[<&]", re.S)
+
+
+class _HtmlView:
+    """The visible text of an HTML page with whitespace collapsed, and where each piece came from.
+
+    Tags vanish (block tags leave a space), entities are decoded and script/style bodies are
+    skipped, so extracted paragraphs can be found in it and mapped back to input offsets.
+    """
+
+    def __init__(self, raw: str) -> None:
+        parts: list[str] = []
+        self.pieces: list[tuple[int, int, int, bool]] = []  # (view_start, raw_start, length, exact)
+        pos = 0
+        last_space = True
+
+        def add(text: str, raw_start: int, exact: bool) -> None:
+            nonlocal pos, last_space
+            parts.append(text)
+            self.pieces.append((pos, raw_start, len(text), exact))
+            pos += len(text)
+            last_space = text == " "
+
+        for m in _HTML_TOKEN.finditer(raw):
+            tok = m.group()
+            if tok[0] == "<" and len(tok) > 1:
+                block = m.group(1) or tok.startswith("<!") or (m.group(2) or "").lower() not in _INLINE_TAGS
+                if block and not last_space:
+                    add(" ", m.start(), False)
+            elif m.group(3) is not None:  # whitespace
+                if not last_space:
+                    add(" ", m.start(), tok[0] == " ")
+            elif tok[0] == "&" and len(tok) > 1:
+                text = htmllib.unescape(tok)
+                if text == tok:
+                    add(tok, m.start(), True)
+                elif text.isspace():
+                    if not last_space:
+                        add(" ", m.start(), False)
+                else:
+                    add(text, m.start(), False)
+            else:
+                add(tok, m.start(), True)
+        self.text = "".join(parts)
+        self.starts = [p[0] for p in self.pieces]
+
+    def runs(self, view_start: int, length: int, body_start: int) -> list[tuple[int, int, int]]:
+        """Source-map runs for view text [view_start, view_start+length) placed at body_start."""
+        out: list[tuple[int, int, int]] = []
+        i = max(0, bisect.bisect_right(self.starts, view_start) - 1)
+        end = view_start + length
+        while i < len(self.pieces) and self.pieces[i][0] < end:
+            vs, rs, n, exact = self.pieces[i]
+            i += 1
+            if not exact or vs + n <= view_start:
+                continue
+            a, b = max(vs, view_start), min(vs + n, end)
+            run = (body_start + a - view_start, rs + a - vs, b - a)
+            if out and out[-1][0] + out[-1][2] == run[0] and out[-1][1] + out[-1][2] == run[1]:
+                out[-1] = (out[-1][0], out[-1][1], out[-1][2] + run[2])
+            else:
+                out.append(run)
+        return out
+
+
+def _locate(view: _HtmlView, para: str, body_start: int,
+            cursor: int) -> tuple[list[tuple[int, int, int]], int]:
+    """Runs mapping paragraph ``para`` (at body_start) into the input, and the view offset after it.
+
+    Paragraphs are searched in reading order; one not found whole is mapped sentence by
+    sentence, and whatever cannot be found stays unmapped.
+    """
+    at = view.text.find(para, cursor)
+    if at < 0:
+        at = view.text.find(para)
+    if at >= 0:
+        return view.runs(at, len(para), body_start), max(cursor, at + len(para))
+    out: list[tuple[int, int, int]] = []
+    for m in re.finditer(r"[^.!?]+[.!?]*['\"\u2019\u201d)]*", para):
+        chunk = m.group().strip()
+        if len(chunk) < 12:
+            continue
+        offset = m.start() + len(m.group()) - len(m.group().lstrip())
+        if chunk.startswith("- "):
+            chunk, offset = chunk[2:], offset + 2
+        found = view.text.find(chunk, cursor)
+        if found < 0:
+            found = view.text.find(chunk)
+        if found >= 0:
+            out.extend(view.runs(found, len(chunk), body_start + offset))
+            cursor = max(cursor, found + len(chunk))
+    return out, cursor
+
+
+def _split_list(value) -> list[str]:
+    items = value if isinstance(value, list | tuple) else [value] if value else []
+    out: list[str] = []
+    for item in items:
+        for part in re.split(r"\s*[,;|]\s*", str(item)):
+            if part.strip() and part.strip().lower() not in {p.lower() for p in out}:
+                out.append(part.strip())
+    return out
+
+
+def _paragraphs_from_lxml(raw: str) -> list[str]:
+    """Last resort: the text of every <p> that reads like a sentence."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(raw)
+    except Exception:  # lxml raises several parser error types on broken input
+        return []
+    for bad in root.xpath("//script|//style|//noscript|//nav|//footer|//header|//aside|//form"):
+        bad.drop_tree()
+    paras = []
+    for p in root.iter("p"):
+        text = " ".join(p.text_content().split())
+        if len(_WORD.findall(text)) >= MIN_ARTICLE_WORDS and _SENT_PUNCT.search(text + " "):
+            paras.append(text)
+    return paras
+
+
+def _has_article(paragraphs: list[str]) -> bool:
+    return any(len(_WORD.findall(p)) >= MIN_ARTICLE_WORDS for p in paragraphs)
+
+
+def _drop_title(paragraphs: list[str], title: str | None) -> list[str]:
+    """Remove the headline (and a kicker line above it) from the top of the body: it is metadata."""
+    words = _norm_words(title or "")
+    if not words:
+        return paragraphs
+    for i, p in enumerate(paragraphs[:4]):
+        if _norm_words(p) == words:
+            lead = paragraphs[:i]
+            if not any(_has_article([q]) or _SENT_PUNCT.search(q + " ") for q in lead):
+                lead = []  # a kicker ("Infrastructure") above the headline goes with it
+            return lead + paragraphs[i + 1:]
+    return paragraphs
+
+
+def _extract_html(raw: str, name: str, path: str | None) -> Document:
+    import trafilatura
+
+    meta: dict = {}
+    paragraphs: list[str] = []
+    try:
+        result = trafilatura.bare_extraction(raw, include_comments=False, with_metadata=True)
+    except Exception:  # trafilatura can fail on pathological markup; the fallbacks below still apply
+        result = None
+    if result is not None:
+        paragraphs = [p for p in (result.text or "").split("\n") if p.strip()]
+        tags = _split_list(result.tags)
+        seen = {t.lower() for t in tags}
+        meta = {
+            "title": (result.title or "").strip() or None,
+            "authors": [a.strip() for a in re.split(r"\s*;\s*", result.author or "") if a.strip()],
+            "date": result.date or None,
+            "tags": tags + [c for c in _split_list(result.categories) if c.lower() not in seen],
+            "site_name": (result.sitename or "").strip() or None,
+            "url": result.url or None,
+        }
+    if not _has_article(paragraphs):
+        try:
+            text = trafilatura.baseline(raw)[1]
+        except Exception:  # as above
+            text = ""
+        paragraphs = [p for p in text.split("\n") if p.strip()]
+        if not any(_SENT_PUNCT.search(p + " ") for p in paragraphs
+                   if len(_WORD.findall(p)) >= MIN_ARTICLE_WORDS):
+            paragraphs = _paragraphs_from_lxml(raw)
+    paragraphs = [" ".join(p.split()) for p in paragraphs]
+    paragraphs = _drop_title(paragraphs, meta.get("title"))
+    if not _has_article(paragraphs):
+        raise UnspinError(f"{name}: no article text found in the HTML")
+    view = _HtmlView(raw)
+    parts: list[str] = []
+    spans: list[Span] = []
+    runs: list[tuple[int, int, int]] = []
+    pos, cursor = 0, 0
+    for p in paragraphs:
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        found, cursor = _locate(view, p, pos, cursor)
+        runs.extend(found)
+        spans.append(Span(pos, pos + len(p), p))
+        parts.append(p)
+        pos += len(p)
+    return Document(text="".join(parts), paragraphs=spans, raw=raw, path=path, input_format="html",
+                    source_map=runs, **meta)
