@@ -116,6 +116,8 @@ More than 120 volunteers spent Saturday clearing the Wendle Canal, hauling out t
 
 The clean-up, organised by the Friends of Wendle Canal, covered two miles between Mill Lock and the tannery.
 
+Advertisement
+
 "We expected bottles and bags, not a safe," said organiser Peter Lund. "It took six of us to lift it."
 
 The council said it would install two new litter bins along the towpath this summer.
@@ -142,7 +144,8 @@ def test_stripper_on_a_page_text():
     assert doc.text.startswith("More than 120 volunteers")
     assert doc.text.endswith("along the towpath this summer.")
     assert len(doc.paragraphs) == 4
-    for clutter in ["Home >", "Updated", "By Amira", "Share:", "Tags:", "is a reporter", "Most popular",
+    for clutter in ["Home >", "Updated", "By Amira", "Advertisement", "Share:", "Tags:", "is a reporter",
+                    "Most popular",
                     "Bus route", "\u00a9"]:
         assert clutter not in doc.text
     assert _check_map(doc) == sum(len(p.text) for p in doc.paragraphs)

@@ -292,6 +292,11 @@ _COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*\d{4}|\ball rights reserved\b|\bcopyrig
                         re.I)
 _READ_TIME = re.compile(r"\b\d+\s*(?:-\s*)?(?:min|mins|minutes?)\b", re.I)
 _READ_WORD = re.compile(r"\b(?:read|reading|listen|audio)\b", re.I)
+_FURNITURE = re.compile(
+    r"^(?:advertisement|advert|ad|sponsored(?: content)?|story continues below(?: advertisement)?|"
+    r"continue reading(?: below| the main story)?|skip (?:this )?ad(?:vertisement)?|scroll to continue|"
+    r"read more|click here|back to top|show more|load more|loading|close|menu|search|"
+    r"(?:article )?continues (?:below|after (?:the )?(?:advertisement|ad)))\W*$", re.I)
 _COOKIES = re.compile(r"\bcookies?\b.{0,200}\b(?:website|site|browser|browsing|consent|accept|privacy|"
                       r"experience)\b|\b(?:website|site|browser|browsing|consent|accept|privacy|experience)\b"
                       r".{0,200}\bcookies?\b", re.I)
@@ -413,6 +418,7 @@ def _clutter_kind(u: _Unit) -> str:
         ("share", lambda: (size <= 14 and u.sentences <= 1 and len(_WIDGET.findall(t)) >= 2)
          or (size <= 3 and not u.end_punct and _WIDGET.search(t))),
         ("cookies", lambda: size <= 120 and _COOKIES.search(t)),
+        ("furniture", lambda: size <= 6 and _FURNITURE.match(t)),
         ("reading-time", lambda: size <= 8 and _READ_TIME.search(t) and _READ_WORD.search(t)),
         ("bio", lambda: _bio_name(u) or (size <= 30 and _ABOUT.match(t))),
     ]
@@ -716,7 +722,7 @@ _INLINE_TAGS = frozenset(
 _HTML_TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template|svg|head)\b[^>]*>.*?(?:</\1\s*>|\Z)|"
     r"<!?/?([A-Za-z][\w:-]*)?[^>]*>|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|(\s+)|"
-    r"[^<&\s]+|[<&]", re.S)
+    r"[^<&\s]+(?: [^<&\s]+)*|[<&]", re.S)  # words joined by single spaces form one exact piece
 
 
 class _HtmlView:
