@@ -153,17 +153,16 @@ def clauses(toks: list[Tok]) -> list[tuple[int, int]]:
     carry = None
     for a, b in ranges:
         if carry is not None:
-            a = carry
-            carry = None
+            a, carry = carry, None
         if sum(1 for t in toks[a:b] if t.is_word or t.is_num) < 3:
-            carry = a
+            if out:  # "and China": the tail of the clause before
+                out[-1] = (out[-1][0], b)
+            else:
+                carry = a
             continue
         out.append((a, b))
     if carry is not None:
-        if out:
-            out[-1] = (out[-1][0], len(toks))
-        else:
-            out.append((carry, len(toks)))
+        out.append((carry, len(toks)))
     return out
 
 

@@ -357,10 +357,20 @@ def name_tokens(toks: list[Tok]) -> list[int]:
     return out
 
 
+# postal abbreviations news copy uses for places, where the short form is not a prefix
+_PLACE_ABBREV = {"oxon": "oxfordshire", "hants": "hampshire", "herts": "hertfordshire",
+                 "glos": "gloucestershire", "northants": "northamptonshire", "notts": "nottinghamshire",
+                 "lancs": "lancashire", "leics": "leicestershire", "lincs": "lincolnshire",
+                 "staffs": "staffordshire", "wilts": "wiltshire", "worcs": "worcestershire",
+                 "beds": "bedfordshire", "bucks": "buckinghamshire", "cambs": "cambridgeshire",
+                 "yorks": "yorkshire", "berks": "berkshire", "salop": "shropshire", "co": "county",
+                 "calif": "california", "mass": "massachusetts", "penn": "pennsylvania"}
+
+
 def _abbrev_match(a: str, b: str) -> bool:
     """'Berks' ~ 'Berkshire', 'Oxon' ~ 'Oxfordshire', 'U.S' ~ 'US'."""
     a, b = a.lower().replace(".", ""), b.lower().replace(".", "")
-    if a == b:
+    if a == b or _PLACE_ABBREV.get(a) == b or _PLACE_ABBREV.get(b) == a:
         return True
     short, long_ = sorted((a, b), key=len)
     if len(short) < 2:

@@ -693,6 +693,12 @@ def _previous_speaker(ctx: Context, s: Sentence, gender: str | None) -> Speaker 
     return None
 
 
+def _src_range(src: list[Sentence]) -> tuple[int, int, int]:
+    """(doc, start, end) over the linked source sentences of the first source document."""
+    same = [s for s in src if s.doc == src[0].doc]
+    return src[0].doc, same[0].start, same[-1].end
+
+
 def _attribution(ctx: Context, p: _Pair, roles: _Roles, cache: dict) -> Finding | None:
     csp = [x for x in _speakers(p.ctoks) if x.kind != "pronoun"]
     if not csp:
@@ -706,8 +712,7 @@ def _attribution(ctx: Context, p: _Pair, roles: _Roles, cache: dict) -> Finding 
         return None
     c = csp[0]
     a, b = _clause(p.ctoks, c.tok, c.tok + 1)
-    sa, sb = p.src[0].start, p.src[-1].end
-    src_doc = p.src[0].doc
+    src_doc, sa, sb = _src_range(p.src)
     who_src = ssp[0].key.title() if ssp[0].kind == "name" else f"the {ssp[0].key}"
     who_c = c.key.title() if c.kind == "name" else f"the {c.key}"
     return Finding(
@@ -741,8 +746,7 @@ def _own(ctx: Context, p: _Pair) -> Finding | None:
                 type="attribution_change", severity="medium",
                 explanation=f"The candidate says '{m.group(0)}', making the sentence's subject the one "
                             "responsible; the source does not say so.",
-                candidate=ctx.cand_span(ca, cb), source=ctx.src_span(p.src[0].doc, p.src[0].start,
-                                                                     p.src[-1].end),
+                candidate=ctx.cand_span(ca, cb), source=ctx.src_span(*_src_range(p.src)),
                 source_doc=p.src[0].doc, confidence=0.6,
                 details={"candidate_sentence": p.cs.index, "source_sentences": [s.index for s in p.src]})
     return None
@@ -871,7 +875,7 @@ def _shift_finding(ctx: Context, p: _Pair) -> Finding | None:
     return Finding(
         type="meaning_shift", severity="high" if high else "medium", explanation=explanation,
         candidate=ctx.cand_span(a, b),
-        source=ctx.src_span(p.src[0].doc, p.src[0].start, p.src[-1].end), source_doc=p.src[0].doc,
+        source=ctx.src_span(*_src_range(p.src)), source_doc=p.src[0].doc,
         confidence=min(0.95, 0.5 + 0.25 * score),
         details={"reasons": [r.kind for r in p.reasons], "candidate_sentence": p.cs.index,
                  "source_sentences": [s.index for s in p.src]})

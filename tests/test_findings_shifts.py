@@ -1,0 +1,203 @@
+"""meaning_shift and narrated attribution_change on real pairs from the seed and dev cases,
+and faithful paraphrases from the cases' faithful_candidate_sentences that must stay clean."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_findings_facts import make_ctx
+
+from unspin.findings import shifts
+from unspin.types import Verdict
+
+
+def kinds(src: str, cand: str, ftype: str = "meaning_shift"):
+    return [f for f in shifts.detect(make_ctx([src], [cand])) if f.type == ftype]
+
+
+@pytest.mark.parametrize("src,cand,reason,expect_in_span", [
+    # relation inverted
+    ("She was acquitted on a charge of assaulting Mrs Thompson.",
+     "She was also convicted of assaulting Mrs Thompson.", "relation", "convicted"),
+    ("Under cross-examination by the PGA's counsel, Jenny Eady, Mrs Owen denied she was mistaken in "
+     "attributing the remark to Mr Paton or that she had “exaggerated” her account of the conversation.",
+     "Cross-examined by Jenny Eady, counsel for the PGA, Mrs Owen conceded she may have been mistaken in "
+     "attributing the comment to Mr Paton, but rejected the suggestion that she had “exaggerated” her "
+     "version "
+     "of the conversation.", "relation", "conceded she may have been mistaken"),
+    # negation
+    ("He had put the ship on auto-pilot but had turned off a watch-keeping alarm which should have sounded "
+     "every ten minutes to ensure someone was there.",
+     "Pawluk had switched the ship to auto-pilot, but a watch-keeping alarm which should have sounded every "
+     "ten minutes to check someone was on duty failed to go off.", "negation", "failed to go off"),
+    # hedging added / removed
+    ("The father of one hung his head as Recorder Nicola Davies QC told him that only a custodial sentence "
+     "was suitable given the gravity of the offences.",
+     "The father of one bowed his head as Recorder Nicola Davies QC told him that, given the seriousness of "
+     "the offences, a custodial sentence was probably the most appropriate option.", "hedge_added",
+     "probably the most appropriate option"),
+    ("The judge said he was satisfied there was a clearly arguable case for breach of trade mark in the Lara "
+     "Croft name and Tomb Raider logo.",
+     "Mr Justice Lloyd said he was satisfied that Playboy had clearly breached the trade mark in the Lara "
+     "Croft name and the Tomb Raider logo.", "hedge_removed", "clearly breached"),
+    ("“I would have thought to transport using damaged partitions was very unwise.",
+     "Mr Taylor said that using damaged partitions to transport the birds was perhaps not ideal, adding that "
+     "ostriches are inquisitive with their necks.", "hedge_added", "perhaps not ideal"),
+    # intensity
+    ("A television researcher accused of arranging for fake guests to appear on the BBC's Vanessa show today "
+     "accepted “large” libel damages in the High Court.",
+     "A TV researcher who was accused of setting up fake guests on the BBC’s Vanessa programme today "
+     "accepted "
+     "modest libel damages at the High Court.", "intensity", "modest libel damages"),
+    ("“Some suffered from acute short-term effects of exposure to the chemicals.”",
+     "Many of them suffered lasting health problems as a result of being exposed to the chemicals.",
+     "intensity", "lasting health problems"),
+    # agent and patient swapped
+    ("Ms Barry said that Reidy had become scared by Mr Horton and that he had run away across the fields.",
+     "Ms Barry said Reidy was in a state of shock and panic before he fled, adding that he had scared Mr "
+     "Horton before running off across the fields.", "voice", "scared Mr Horton"),
+    # scope widened
+    ("When pressed by O'Donnell on whether Mr. Biden's comments were the position of the U.S. government, "
+     "Blinken responded that the president \"speaks for all of us.\"",
+     "When asked by O’Donnell if Mr. Biden’s statements represented the stance of the U.S. government, "
+     "Blinken stated that the president speaks on behalf of all Americans.", "scope", "all Americans"),
+])
+def test_shifts_in_case_pairs(src, cand, reason, expect_in_span):
+    found = kinds(src, cand)
+    assert len(found) == 1, found
+    f = found[0]
+    assert reason in f.details["reasons"]
+    assert expect_in_span in f.candidate.text
+    assert f.explanation.endswith(".")
+    assert f.severity in ("high", "medium")
+
+
+FAITHFUL = [
+    ("It was not carrying any cargo but had 16,000 litres of diesel on board.",
+     "She was carrying no cargo but had 16,000 litres of diesel on board."),
+    ("The six-strong crew of the vessel were still in their bunks when it ran aground in heavy seas.",
+     "The vessel's six-strong crew had not yet left their bunks when it grounded in heavy seas."),
+    ("Most of the families living in the houses in Erith, Kent, have not been able to return to their homes "
+     "since the effluent poured into them in November 1998.",
+     "Most of the families whose homes in Erith, Kent, were affected have been unable to move back since the "
+     "effluent poured in during November 1998."),
+    ("The company had pleaded guilty to the charges at a hearing at Bexley Magistrates Court on January 14 "
+     "this year, but the magistrates decided its sentencing powers were insufficient and committed the "
+     "matter "
+     "to a Crown Court.",
+     "The firm had admitted the charges at Bexley Magistrates Court on January 14 this year, but the "
+     "magistrates decided their sentencing powers were not sufficient and sent the case to the Crown Court."),
+    ("When Mrs Amor was handcuffed, her daughter Sophia, 20, was said to have waved a hockey stick at police "
+     "officers.",
+     "Her daughter Sophia, 20, allegedly brandished a hockey stick at officers as Mrs Amor was being "
+     "handcuffed."),
+    ("Judy Owen, who claims the PGA's request to wear a skirt amounted to sexual discrimination, told an "
+     "employment tribunal that Gerry Paton, the PGA's director of training, grinned as he made the comment.",
+     "Judy Owen, who alleges that the PGA’s request that she wear a skirt was sex discrimination, told an "
+     "employment tribunal that the remark was made by Gerry Paton, the association’s director of training, "
+     "who grinned as he said it."),
+    ("One item featured a woman who alleged that she wanted a divorce when, in fact, she was not married, he "
+     "said.",
+     "He said one segment featured a woman who claimed she wanted a divorce when she was not actually "
+     "married."),
+    ("\"It's clear that we will continue to say things and continue to do things that China doesn't like, "
+     "just as I assume that they will continue to do and say things that we don't like,\" Blinken continued.",
+     "Blinken stated that it is evident that both China and the US will continue to express opinions "
+     "and take "
+     "actions that may not be favorable to the other."),
+    ("\"Well, it's not exactly a secret that we have two very different systems,\" Blinken said.",
+     "Blinken acknowledged that there are clear differences between our two systems."),
+    ("Surveyors' reports compiled after a three-year crime spree revealed the often defective work to be "
+     "worth little more than £5,500.",
+     "Surveyors' reports drawn up after the three-year spree of offending found that the work, which was "
+     "frequently defective, was worth little more than £5,500."),
+    ("Deborah Price, 25, also received a public apology over an article published in The Mirror.",
+     "Deborah Price, 25, was also given a public apology over an article that appeared in The Mirror."),
+]
+
+
+@pytest.mark.parametrize("src,cand", FAITHFUL)
+def test_faithful_paraphrases_not_flagged(src, cand):
+    assert shifts.detect(make_ctx([src], [cand])) == []
+
+
+@pytest.mark.parametrize("src,cand,who", [
+    ("Mr Barry Berlin, prosecuting, said that the birds _ all 12 to 14-month-old mature yearlings _ were at "
+     "risk because of “sharp protrusions” on the partition gates dividing the pens.",
+     "Mr Taylor said the birds – all mature yearlings aged between 12 and 14 months – had been put at "
+     "risk by "
+     "“sharp protrusions” on the partition gates", "taylor"),
+    ("Playboy's claim that Miss McAndrew was the original model for Lara Croft was incorrect, Mr Hamer "
+        "added.",
+     "The judge also found that Playboy's claim that Miss McAndrew was the original model for Lara Croft was "
+     "wrong, and that she was only the third of several models used since the game's launch.", "judge"),
+    ("She alleged that she was told by Mr Paton's secretary that “ladies don't wear trousers at the PGA.”",
+     "She claimed that Mr Paton himself had told her that “ladies don’t wear trousers at the PGA.”", "paton"),
+])
+def test_narrated_attribution_changes(src, cand, who):
+    roles = ["The judge had been told by George Hamer, counsel for Core Design Ltd, that it was wrong.",
+             "Mr Justice Lloyd granted an injunction.",
+             "An inspection was carried out by the senior animal welfare officer, Graham Taylor."]
+    ctx = make_ctx([src, *roles], [cand, *roles])
+    found = [f for f in shifts.detect(ctx) if f.type == "attribution_change"]
+    assert len(found) == 1, found
+    assert found[0].details["candidate_speaker"] == who
+
+
+def test_possessive_own_hands_the_act_to_the_subject():
+    ctx = make_ctx(["The Crown Prosecution Service confirmed today that a new trial would take place "
+        "after an "
+                    "internal investigation at the court found the claim to be true."],
+                   ["The Crown Prosecution Service confirmed today that the case would be heard again "
+                       "after its "
+                    "own internal investigation found the claim to be true."])
+    found = [f for f in shifts.detect(ctx) if f.type == "attribution_change"]
+    assert len(found) == 1 and "its own internal investigation" in found[0].candidate.text
+
+
+def test_same_speaker_in_other_words_is_not_an_attribution_change():
+    pairs = [
+        ("Nicholas Webb, prosecuting, said one victim, 69-year-old Verna Hotchkiss, had been forced to "
+            "have her "
+         "15-year-old cat put down because she could not afford vet's fees.",
+         "Prosecuting, Nicholas Webb said that one of the victims, 69-year-old Verna Hotchkiss, had "
+         "been left "
+         "with no choice but to have her 15-year-old cat put down as she could not afford the vet's bills."),
+        ("Mr O'Brien said the family was experiencing great financial stress.",
+         "According to Mr O'Brien, the family had been under severe financial strain."),
+        ("Ms Price was the researcher who had arranged for the guests to appear on the show, he said.",
+         "He told the court Ms Price had been the researcher responsible for booking the guests onto the "
+         "programme."),
+    ]
+    for src, cand in pairs:
+        assert [f for f in shifts.detect(make_ctx([src], [cand])) if f.type == "attribution_change"] == []
+
+
+def test_nothing_when_not_derived():
+    ctx = make_ctx(["She was acquitted."], ["She was convicted."], derived=False)
+    assert shifts.detect(ctx) == []
+
+
+def test_dev_and_seed_faithful_sentences_stay_clean(shared):
+    """No shift or attribution flag on any faithful sentence of the seed and dev cases."""
+    from unspin.align import align
+    from unspin.embed import get_backend
+    from unspin.findings import detect
+    from unspin.ingest import load
+    from unspin.segment import segment
+
+    cases = [shared / "cases" / "seed", *sorted((shared / "cases" / "dev").glob("[0-9]*"))]
+    flagged = []
+    for case in cases:
+        exp = json.loads((case / "expected.json").read_text())
+        if not exp["verdict"]["derived"]:
+            continue
+        src, cand = segment(load(case / "source.txt")), segment(load(case / "candidate.txt"))
+        al = align([src], cand, get_backend("auto"))
+        for f in detect([src], cand, al, Verdict(exp["verdict"]["label"], 0.9, True)):
+            if f.type == "meaning_shift" or (f.type == "attribution_change" and f.severity == "medium"):
+                for s in exp.get("faithful_candidate_sentences", []):
+                    if f.candidate and f.candidate.text in s:
+                        flagged.append((case.name, f.candidate.text))
+    assert not flagged
