@@ -124,11 +124,21 @@ class Support:
         out.sort(key=lambda t: t.start)
         return out
 
-    def clause_sim(self, text: str) -> float:
-        if self.enc is None or self.clause_vecs is None:
-            return 0.0
-        v = self.enc.encode([text])[0]
-        return float((self.clause_vecs @ v).max())
+    def prime(self, toks: list[Tok]) -> None:
+        """Embed, in one batch, every candidate word a later ``unsupported`` call may ask about."""
+        if self.enc is None or self.word_vecs is None:
+            return
+        need = sorted({t.norm for t in toks if t.is_word and t.norm not in self._cache
+                       and t.stem not in self.stems and t.norm not in FUNCTION_WORDS})
+        if need:
+            sims = (self.enc.encode(need) @ self.word_vecs.T).max(axis=1)
+            self._cache.update(zip(need, (float(x) for x in sims), strict=True))
+
+    def clause_sims(self, texts: list[str]) -> list[float]:
+        """Best cosine of each text with any source clause or sentence (0 without the model)."""
+        if not texts or self.enc is None or self.clause_vecs is None:
+            return [0.0] * len(texts)
+        return [float(x) for x in (self.enc.encode(texts) @ self.clause_vecs.T).max(axis=1)]
 
 
 _CLAUSE_RE = re.compile(r"[,;:()\"“”]|\s[-–—]\s|\b(?:and|but|while|which|who|that|because|after|before)\b")
@@ -252,37 +262,26 @@ def detect(ctx: Context) -> list[Finding]:
     if not ctx.derived:
         return []
     sup = Support.of(ctx)
-    out: list[Finding] = []
-    for cs in ctx.cand_sentences:
-        if ctx.flagged(cs.start, cs.end, _SKIP) or _headline(ctx, cs):
-            continue
+    sents = [cs for cs in ctx.cand_sentences
+             if not ctx.flagged(cs.start, cs.end, _SKIP) and not _headline(ctx, cs)]
+    sup.prime([t for cs in sents for t in sentence_tokens(cs)])
+    wholes: list[tuple] = []  # whole sentences to judge, then clauses, each with its text to embed
+    parts: list[tuple] = []
+    paired = {c for c, _ in gap_pairs(ctx)}
+    own = ctx.alignment.candidate_best
+    for cs in sents:
         toks = sentence_tokens(cs)
         ct = content(toks)
         if len(ct) < 3:
             continue
         links = ctx.cand_links.get(cs.index, [])
         best = max((link.similarity for link in links), default=0.0)
-        own = ctx.alignment.candidate_best
         if links and cs.index < len(own):
             best = min(best, own[cs.index])  # a sentence carried along by a split link stands alone
         novel = sup.unsupported(toks)
-        quoted = _quoted_terms(toks, sup.words)
         if best < WEAK_LINK:
-            if any(c == cs.index for c, _ in gap_pairs(ctx)):
-                continue
-            if len(novel) >= 2 and len(novel) >= 0.25 * len(ct):
-                sim = sup.clause_sim(cs.text)
-                conf = 0.9 if sim < 0.6 else 0.75 if sim < 0.75 else 0.6
-                sev = _severity(novel, quoted, toks)
-                if sim >= 0.75 and sev == "medium":
-                    sev = "low"
-                out.append(Finding(
-                    type="unsupported_claim", severity=sev,
-                    explanation="Nothing in the source supports this sentence; it brings in "
-                                + ", ".join(f"'{t.text}'" for t in novel[:4]) + ".",
-                    candidate=ctx.cand_span(cs.start, cs.end), confidence=conf,
-                    details={"candidate_sentence": cs.index, "unsupported_words": [t.text for t in novel],
-                             "best_link": round(best, 3), "closest_source_clause": round(sim, 3)}))
+            if cs.index not in paired and len(novel) >= 2 and len(novel) >= 0.25 * len(ct):
+                wholes.append((cs, toks, novel, _quoted_terms(toks, sup.words), best, cs.text))
             continue
         if len(novel) < 2:
             continue
@@ -297,29 +296,45 @@ def detect(ctx: Context) -> list[Finding]:
                 continue
             if not q and (len(nv) < 3 or nwords < 5):
                 continue  # a short idiom ("behind bars") is paraphrase more often than news
+            if sup.enc is None and (len(nv) < 4 or not q):
+                continue  # without the model, only the strongest cases
             a2, b2 = _trim(toks, a, b)
             if b2 <= a2:
                 continue
             start, end = toks[a2].start, toks[b2 - 1].end
             if ctx.flagged(start, end, _EXPLAINED):
                 continue
-            text = ctx.candidate_text[start:end]
-            sim = sup.clause_sim(text)
-            if sup.enc is None:
-                if len(nv) < 4 or not q:
-                    continue  # without the model, only the strongest cases
-            elif sim >= (CLAUSE_SIM_QUOTED if q else CLAUSE_SIM):
-                continue
-            out.append(Finding(
-                type="unsupported_claim", severity=_severity(nv, q, toks),
-                explanation="This part of an otherwise aligned sentence has no support in the source: "
-                            + ", ".join(f"'{t.text}'" for t in nv[:4]) + " appear nowhere in it"
-                            + (f", nor does the quoted term '{q[0]}'" if q else "") + ".",
-                candidate=ctx.cand_span(start, end),
-                source=_linked_span(ctx, cs), source_doc=ctx.source_for(cs.index)[0].doc,
-                confidence=0.7 if q else 0.6,
-                details={"candidate_sentence": cs.index, "unsupported_words": [t.text for t in nv],
-                         "quoted_terms": q, "closest_source_clause": round(sim, 3)}))
+            parts.append((cs, toks, nv, q, start, end, ctx.candidate_text[start:end]))
+    sims = sup.clause_sims([w[-1] for w in wholes] + [p[-1] for p in parts])
+    out: list[Finding] = []
+    for (cs, toks, novel, quoted, best, _), sim in zip(wholes, sims[:len(wholes)], strict=True):
+        conf = 0.9 if sim < 0.6 else 0.75 if sim < 0.75 else 0.6
+        sev = _severity(novel, quoted, toks)
+        if sim >= 0.75 and sev == "medium":
+            sev = "low"
+        out.append(Finding(
+            type="unsupported_claim", severity=sev,
+            explanation="Nothing in the source supports this sentence; it brings in "
+                        + ", ".join(f"'{t.text}'" for t in novel[:4]) + ".",
+            candidate=ctx.cand_span(cs.start, cs.end), confidence=conf,
+            details={"candidate_sentence": cs.index, "unsupported_words": [t.text for t in novel],
+                     "best_link": round(best, 3), "closest_source_clause": round(sim, 3)}))
+    for (cs, toks, nv, q, start, end, _), sim in zip(parts, sims[len(wholes):], strict=True):
+        if sup.enc is not None and sim >= (CLAUSE_SIM_QUOTED if q else CLAUSE_SIM):
+            continue
+        if any(f.candidate and f.candidate.start < end and start < f.candidate.end for f in out):
+            continue
+        out.append(Finding(
+            type="unsupported_claim", severity=_severity(nv, q, toks),
+            explanation="This part of an otherwise aligned sentence has no support in the source: "
+                        + ", ".join(f"'{t.text}'" for t in nv[:4]) + " appear nowhere in it"
+                        + (f", nor does the quoted term '{q[0]}'" if q else "") + ".",
+            candidate=ctx.cand_span(start, end),
+            source=_linked_span(ctx, cs), source_doc=ctx.source_for(cs.index)[0].doc,
+            confidence=0.7 if q else 0.6,
+            details={"candidate_sentence": cs.index, "unsupported_words": [t.text for t in nv],
+                     "quoted_terms": q, "closest_source_clause": round(sim, 3)}))
+    out.sort(key=lambda f: f.candidate.start if f.candidate else 0)
     return out
 
 

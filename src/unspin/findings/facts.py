@@ -37,18 +37,14 @@ class Tok:
     stem: str
     start: int  # document offsets
     end: int
+    is_word: bool = False
+    is_num: bool = False
+    cap: bool = False
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[:1].isalpha()
 
-    @property
-    def is_num(self) -> bool:
-        return self.text[:1].isdigit()
-
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
+def _tok(text: str, norm: str, stem_: str, start: int, end: int) -> Tok:
+    c = text[:1]
+    return Tok(text, norm, stem_, start, end, c.isalpha(), c.isdigit(), c.isupper())
 
 
 def words_of(text: str) -> list[str]:
@@ -126,7 +122,7 @@ def tokenize(text: str, base: int = 0) -> list[Tok]:
             norm = norm[:-2]
         elif norm.endswith("s'") and len(norm) > 2:
             norm = norm[:-1]
-        out.append(Tok(t, norm, stem(norm) if t[:1].isalpha() else norm, base + m.start(), base + m.end()))
+        out.append(_tok(t, norm, stem(norm) if t[:1].isalpha() else norm, base + m.start(), base + m.end()))
     return out
 
 
@@ -136,8 +132,14 @@ def _tok_cached(text: str) -> tuple[Tok, ...]:
 
 
 def sentence_tokens(s: Sentence) -> list[Tok]:
-    """Tokens of a sentence with document offsets (cached on the text)."""
-    return [Tok(t.text, t.norm, t.stem, t.start + s.start, t.end + s.start) for t in _tok_cached(s.text)]
+    """Tokens of a sentence with document offsets (cached; callers must not change the list)."""
+    return _sentence_tokens(s.text, s.start)
+
+
+@lru_cache(maxsize=8192)
+def _sentence_tokens(text: str, start: int) -> list[Tok]:
+    return [Tok(t.text, t.norm, t.stem, t.start + start, t.end + start, t.is_word, t.is_num, t.cap)
+            for t in _tok_cached(text)]
 
 
 FUNCTION_WORDS = frozenset(words_of("""

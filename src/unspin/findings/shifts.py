@@ -394,10 +394,17 @@ def _quants(toks: list[Tok]) -> list[tuple[int, int]]:
     return out
 
 
+_PAIRS_BY_STEM: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {}
+for _a, _b in ANTONYM_PAIRS:
+    for _s in _a | _b:
+        _PAIRS_BY_STEM.setdefault(_s, []).append((_a, _b))
+
+
 def _check_antonyms(p: _Pair) -> None:
     cst = {t.stem for t in p.ctoks}
     sst = {t.stem for t in p.stoks}
-    for a, b in ANTONYM_PAIRS:
+    pairs = {pair for s in cst - sst for pair in _PAIRS_BY_STEM.get(s, ())}
+    for a, b in sorted(pairs, key=lambda ab: ANTONYM_PAIRS.index(ab)):
         for x, y in ((a, b), (b, a)):
             if x <= sst and y <= cst and not (x <= cst) and not (y <= sst):
                 idx = _has_stem(p.ctoks, y)
@@ -840,7 +847,10 @@ def detect(ctx: Context) -> list[Finding]:
 
 
 def _neighbours(ctx: Context, src: list[Sentence], cache: dict) -> list[list[Tok]]:
-    pos = {(s.doc, s.start): k for k, s in enumerate(ctx.src_sentences)}
+    pos = getattr(ctx, "_src_pos", None)
+    if pos is None:
+        pos = {(s.doc, s.start): k for k, s in enumerate(ctx.src_sentences)}
+        ctx._src_pos = pos  # type: ignore[attr-defined]
     have = {pos[(s.doc, s.start)] for s in src}
     out = []
     for k in sorted({k + d for k in have for d in (-1, 1)} - have):
