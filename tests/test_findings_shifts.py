@@ -112,6 +112,12 @@ FAITHFUL = [
      "worth little more than £5,500.",
      "Surveyors' reports drawn up after the three-year spree of offending found that the work, which was "
      "frequently defective, was worth little more than £5,500."),
+    # METER courts copy: a hedge kept in other words, a clause dropped with its hedge
+    ("It is thought an elderly couple may have witnessed the incident.",
+     "It is thought that an elderly couple may have seen the incident."),
+    ("David Smith, described by the judge as “extremely dangerous to women and likely to remain so”, "
+     "murdered a prostitute.",
+     "David Smith, described by a judge as \"extremely dangerous to women\", murdered a prostitute."),
     ("Deborah Price, 25, also received a public apology over an article published in The Mirror.",
      "Deborah Price, 25, was also given a public apology over an article that appeared in The Mirror."),
 ]
@@ -158,6 +164,8 @@ def test_possessive_own_hands_the_act_to_the_subject():
 
 def test_same_speaker_in_other_words_is_not_an_attribution_change():
     pairs = [
+        ("Mr Carman asked Mr White for his reaction to suggestions that he was greedy.",
+         "Asked by Mr Carman how he reacted to charges of greed, Mr White said he was not greedy."),
         ("Nicholas Webb, prosecuting, said one victim, 69-year-old Verna Hotchkiss, had been forced to "
             "have her "
          "15-year-old cat put down because she could not afford vet's fees.",

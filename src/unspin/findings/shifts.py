@@ -125,6 +125,14 @@ ROLE_CLASSES = {
 ROLE_OF = {w: cls for cls, ws in ROLE_CLASSES.items() for w in ws.split()}
 COMPATIBLE = {("lawyer", "prosecution"), ("lawyer", "defence"), ("prosecution", "lawyer"),
               ("defence", "lawyer"), ("spokes", "official"), ("official", "spokes")}
+# people a statement can come from, besides the roles above
+PERSON_NOUNS = frozenset(words_of("""
+secretary assistant aide manager director chairman chairwoman chief executive boss head owner
+landlord tenant neighbour neighbor friend relative mother father wife husband son daughter sister
+brother parent partner colleague employee employer victim witness doctor nurse surgeon expert
+analyst minister councillor mp senator governor mayor president leader spokesman teacher pupil
+student resident neighbour survivor customer client patient
+"""))
 PRONOUNS = frozenset(["he", "she", "they", "it", "i", "we", "you", "his", "her", "their", "its"])
 _TITLE_GENDER = {"mr": "m", "sir": "m", "lord": "m", "mrs": "f", "ms": "f", "miss": "f", "lady": "f",
                  "dame": "f"}
@@ -167,7 +175,8 @@ def _neg_count(toks: list[Tok]) -> tuple[int, list[int]]:
         if w in NEGATORS or w.endswith("n't") or t.stem in IMPLICIT_NEG:
             if w == "nor" and "neither" in words:
                 continue
-            if w == "not" and k + 1 < len(toks) and toks[k + 1].norm in ("only", "just"):
+            nxt = next((x.norm for x in toks[k + 1:k + 3] if x.is_word), "")
+            if w == "not" and nxt in ("only", "just"):
                 continue  # "not only", "not yet": no denial
             if w == "no" and k + 1 < len(toks) and toks[k + 1].norm in ("longer", "doubt"):
                 continue
@@ -253,7 +262,7 @@ def _check_negation(p: _Pair) -> None:
         return
     if cn and not sn:
         k = cidx[0]
-        if _negation_explained(p.ctoks, k, p.stoks) or _neighbour_negates(p):
+        if _negation_explained(p.ctoks, k, p.stoks) or _neighbour_negates(p) or not _rewrites_source(p, k):
             return
         p.reasons.append(_Reason("negation", k, f"the candidate adds a negation ('{p.ctoks[k].text}') "
                                  "the source sentence does not have", 1.0, True))
@@ -276,12 +285,13 @@ def _hedges(toks: list[Tok]) -> list[int]:
             if w == "likely" and k and toks[k - 1].norm in ("more", "less", "most"):
                 continue
             out.append(k)
-        elif w in HEDGE_VERBS and nxt in ("to", "that"):
+        elif w in HEDGE_VERBS:
             prev = toks[k - 1].norm if k else ""
-            if w in ("said", "thought", "believed", "understood") and prev not in (
-                    "is", "was", "were", "are", "been", "be"):
-                continue  # "she said that": a report, not a hedge
-            out.append(k)
+            if w in ("said", "thought", "believed", "understood"):
+                if prev in ("is", "was", "were", "are", "been", "be"):
+                    out.append(k)  # "it is thought", "was said to have": a hedge
+            elif nxt in ("to", "that"):
+                out.append(k)  # "it appears that", "seemed to"
     return out
 
 
@@ -291,30 +301,69 @@ allegedly reportedly purportedly supposedly said thought believed understood
 _MODALS = frozenset(["may", "might"])
 
 
+_ACCUSE = frozenset(stem(w) for w in words_of("accuse accused charged alleged claims"))
+
+
 def _attributed(toks: list[Tok]) -> bool:
-    return any(t.stem in SAY_VERBS or t.norm == "according" for t in toks)
+    """A statement given as someone's: said, according to, accused of, charged with."""
+    return any(t.stem in SAY_VERBS or t.stem in _ACCUSE or t.norm == "according" for t in toks)
+
+
+def _clause_content(toks: list[Tok], k: int) -> set[str]:
+    """Content stems of the clause around ``toks[k]`` (between punctuation marks)."""
+    def stop(i: int) -> bool:
+        t = toks[i]
+        if t.text == "-":
+            return i > 0 and toks[i - 1].end < t.start
+        return t.text in _CLAUSE_STOP or t.text == "."
+
+    a, b = k, k + 1
+    while a > 0 and not stop(a - 1):
+        a -= 1
+    while b < len(toks) and not stop(b):
+        b += 1
+    return {t.stem for t in toks[a:b] if t.is_word and t.norm not in FUNCTION_WORDS and t.norm not in HEDGES
+            and t.norm not in NEGATORS and t.stem not in IMPLICIT_NEG}
+
+
+def _rewrites_source(p: _Pair, k: int) -> bool:
+    """The candidate clause at ``k`` restates linked source content (not material from elsewhere,
+    which is a claim, not a shift)."""
+    words = _clause_content(p.ctoks, k)
+    if not words:
+        return False
+    return len(words & {t.stem for t in p.stoks}) >= 0.4 * len(words)
+
+
+def _kept_in_candidate(p: _Pair, k: int) -> bool:
+    """What the source hedged is still in the candidate: the words it hedges reappear."""
+    after = [t.stem for t in p.stoks[k + 1:k + 8] if t.is_word and t.norm not in FUNCTION_WORDS
+             and t.norm not in HEDGES][:3]
+    return bool(set(after) & {t.stem for t in p.ctoks})
 
 
 def _check_hedges(p: _Pair) -> None:
     ch = _hedges(p.ctoks)
     sh = _hedges(p.stoks)
     # "was said to have" ~ "allegedly" ~ an attribution: a reported claim either way
-    if any(p.ctoks[k].norm in _REPORTING for k in ch) or _attributed(p.ctoks):
+    c_reports = any(p.ctoks[k].norm in _REPORTING for k in ch) or _attributed(p.ctoks)
+    s_reports = any(p.stoks[k].norm in _REPORTING for k in sh) or _attributed(p.stoks)
+    if c_reports:
         sh = [k for k in sh if p.stoks[k].norm not in _REPORTING]
-    if any(p.stoks[k].norm in _REPORTING for k in sh) or _attributed(p.stoks):
+    if s_reports:
         ch = [k for k in ch if p.ctoks[k].norm not in _REPORTING]
     cst = {p.ctoks[k].stem for k in ch}
     sst = {p.stoks[k].stem for k in sh}
     if len(ch) > len(sh):
-        new = [k for k in ch if p.ctoks[k].stem not in sst]
+        new = [k for k in ch if p.ctoks[k].stem not in sst and _rewrites_source(p, k)]
         if new:
             k = new[0]
             weight = 0.6 if p.ctoks[k].norm in _MODALS else 1.0
             p.reasons.append(_Reason("hedge_added", k, f"the candidate hedges ('{p.ctoks[k].text}') where "
                                      "the source is categorical", weight))
     elif len(sh) > len(ch):
-        gone = [k for k in sh if p.stoks[k].stem not in cst]
-        if gone:
+        gone = [k for k in sh if p.stoks[k].stem not in cst and _kept_in_candidate(p, k)]
+        if gone and not any(t.norm in ("could", "would", "may", "might", "possibly") for t in p.ctoks):
             k = gone[0]
             weight = 0.6 if p.stoks[k].norm in _MODALS else 1.0
             p.reasons.append(_Reason("hedge_removed", None, f"the source's hedge ('{p.stoks[k].text}') is "
@@ -572,6 +621,10 @@ def _mk_speaker(toks: list[Tok], run: list[int]) -> Speaker | None:
     last = names[-1]
     if toks[last].norm in FUNCTION_WORDS:
         return None
+    if not toks[last].cap:  # a description: "his secretary"
+        if toks[last].norm in ROLE_OF or toks[last].norm in PERSON_NOUNS:
+            return Speaker(toks[last].norm, "role", gender, last)
+        return None
     return Speaker(toks[last].norm, "name", gender, last)
 
 
@@ -603,12 +656,21 @@ class _Roles:
 
     def __init__(self, token_lists: list[list[Tok]]) -> None:
         self.roles: dict[str, set[str]] = {}
+        # words that are names: capitalised inside a sentence, or right after a title
+        self.proper: set[str] = set()
+        for toks in token_lists:
+            for k, t in enumerate(toks):
+                if t.is_word and t.cap and k > 0 and (toks[k - 1].is_word or toks[k - 1].text == ","):
+                    self.proper.add(t.norm)
+        self.near: dict[str, set[str]] = {}
         for toks in token_lists:
             for k, t in enumerate(toks):
                 if not (t.is_word and t.cap) or t.norm in _NAME_TITLES or t.norm in FUNCTION_WORDS:
                     continue
                 if t.text.lower().endswith("'s"):
                     continue  # "Mr Paton's secretary" says nothing about Mr Paton's role
+                self.near.setdefault(t.norm, set()).update(
+                    x.norm for x in toks[max(0, k - 5):k + 6] if x.is_word and not x.cap)
                 for d in range(-4, 6):
                     m = k + d
                     if d == 0 or not 0 <= m < len(toks):
@@ -617,8 +679,8 @@ class _Roles:
                     if w in ROLE_OF or (toks[m].cap and w in ("judge", "justice", "recorder")):
                         between = toks[min(k, m) + 1:max(k, m)]
                         if any(b.is_word and b.cap and b.norm not in _NAME_TITLES and b.norm not in ROLE_OF
-                               for b in between):
-                            continue
+                               for b in between) and not all(b.is_word and b.cap for b in between):
+                            continue  # another name in between, not one name's forenames
                         if any(b.text.lower().endswith("'s") for b in between):
                             continue
                         self.roles.setdefault(t.norm, set()).add(ROLE_OF.get(w, "judge"))
@@ -634,6 +696,8 @@ class _Roles:
             return ca == cb or (ca, cb) in COMPATIBLE or a.key == b.key
         name, role = (a, b) if a.kind == "name" else (b, a)
         rc = ROLE_OF.get(role.key)
+        if rc is None:  # a description the lexicon does not know: is the name ever given it?
+            return role.key in self.near.get(name.key, set())
         have = self.roles.get(name.key, set())
         if not have:
             return False if rc in ("judge", "prosecution", "defence", "spokes") else None
@@ -706,12 +770,21 @@ def _src_range(src: list[Sentence]) -> tuple[int, int, int]:
     return src[0].doc, same[0].start, same[-1].end
 
 
+_QUESTION = frozenset(stem(w) for w in words_of("ask asked question questioned pressed cross-examined"))
+
+
 def _attribution(ctx: Context, p: _Pair, roles: _Roles, cache: dict) -> Finding | None:
+    if any(t.stem in _QUESTION for t in p.ctoks) or any(t.stem in _QUESTION for t in p.stoks):
+        return None  # an exchange: who asked and who answered is not one speaker
     csp = [x for x in _speakers(p.ctoks) if x.kind != "pronoun"]
     if not csp:
         return None
     ssp = _source_speakers(ctx, p.src, cache)
     if not ssp:
+        return None
+    csp = [c for c in csp if c.kind != "name" or c.key in roles.proper]
+    ssp = [s for s in ssp if s.kind != "name" or s.key in roles.proper]
+    if not csp or not ssp:
         return None
     verdicts = [[roles.compatible(c, s) for s in ssp] for c in csp]
     # every candidate speaker must clash with every source speaker
@@ -839,7 +912,10 @@ def detect(ctx: Context) -> list[Finding]:
         if roles is None:
             roles = _Roles([sentence_tokens(s) for s in ctx.src_sentences]
                            + [sentence_tokens(s) for s in ctx.cand_sentences])
-        if not ctx.flagged(cs.start, cs.end, {"attribution_change"}):
+        cbest = ctx.alignment.candidate_best
+        own_best = cbest[cs.index] if cs.index < len(cbest) else 1.0
+        if not ctx.flagged(cs.start, cs.end, {"attribution_change"}) and own_best >= 0.6 and \
+                max(link.similarity for link in links) >= 0.6:
             g = _attribution(ctx, p, roles, speaker_cache) or _own(ctx, p)
             if g is not None:
                 out.append(g)
