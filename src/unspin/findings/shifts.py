@@ -337,9 +337,13 @@ def _rewrites_source(p: _Pair, k: int) -> bool:
 
 def _kept_in_candidate(p: _Pair, k: int) -> bool:
     """What the source hedged is still in the candidate: the words it hedges reappear."""
-    after = [t.stem for t in p.stoks[k + 1:k + 8] if t.is_word and t.norm not in FUNCTION_WORDS
-             and t.norm not in HEDGES][:3]
-    return bool(set(after) & {t.stem for t in p.ctoks})
+    after = []
+    for t in p.stoks[k + 1:k + 8]:
+        if t.text in _CLAUSE_STOP or t.text in (".", "?", "!"):
+            break  # the hedge's scope ends with its clause
+        if t.is_word and t.norm not in FUNCTION_WORDS and t.norm not in HEDGES:
+            after.append(t.stem)
+    return bool(set(after[:3]) & {t.stem for t in p.ctoks})
 
 
 def _check_hedges(p: _Pair) -> None:
