@@ -100,6 +100,7 @@ class LexicalEncoder:
 
     name = "lexical"
     cos_range = (0.08, 0.75)
+    chunk = 256
 
     def __init__(self, char_dim: int = 2048, word_dim: int = 1024, ngrams: tuple[int, ...] = (3, 4, 5),
                  word_weight: float = 0.5) -> None:
@@ -113,6 +114,9 @@ class LexicalEncoder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         texts = _check_texts(texts)
+        if len(texts) > self.chunk:  # bounds the n-gram index arrays (peak memory)
+            step = self.chunk
+            return np.vstack([self.encode(texts[i: i + step]) for i in range(0, len(texts), step)])
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
