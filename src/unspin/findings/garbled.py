@@ -1,10 +1,428 @@
-"""Detector for this finding family (in progress)."""
+"""garbled_text: the mechanical damage spinning tools leave in a candidate.
+
+Non-words ("termmet"), fragments left on a line of their own ("In June, Biden also called"),
+sentences run together with no space ("trade.would resume"), stray words after a sentence
+("addressing the issue. up") and repeated paragraphs. These need no source alignment, only
+the candidate text; the source's vocabulary is used to spare names and rare words the source
+itself uses. The rules are plain string rules so a reviewer can see why each flag was raised.
+"""
 
 from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from unspin.findings.context import Context
 from unspin.types import Finding
 
 
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words that cannot end an English sentence or paragraph: a paragraph ending on one was cut off.
+FUNCTION_WORDS = _wordset("""
+a an the this that these those my your his her its our their whose which who whom what
+and or but nor so yet if because although though while whereas unless until since than as
+of to in on at by for with from into onto upon about above below over under after before
+between among through during without within against towards toward across along around
+behind beyond near per via like including despite except
+is are was were be been being am has have had do does did will would shall should can could
+may might must also not no very such both either neither each every some any all
+""")
+
+# Lower-case tokens that end in a full stop without ending the sentence.
+ABBREVIATIONS = _wordset("""
+mr mrs ms dr st jr sr prof rev hon gen col lt sgt capt cpl maj adm gov sen rep pres supt insp
+det con pc no nos vs v etc eg ie al approx incl esp cf ca fig vol ch pp ed eds est dept
+inc ltd co corp plc bros assn univ ave rd blvd mt ft jan feb mar apr jun jul aug sep sept oct
+nov dec mon tue tues wed thu thur thurs fri sat sun am pm p
+yorks berks oxon hants bucks glos lancs notts northants cambs herts wilts beds leics lincs staffs
+worcs warks salop mass calif conn fla ill tex penn wash ariz colo okla
+""")
+
+# What follows the dot of a web address or file name: "CBSNews.com", "report.pdf".
+TLDS = _wordset("""
+com org net gov edu mil int co uk us eu de fr it es nl be ie au nz ca in io ai tv me info biz ly
+gl fm am js ts py pdf html htm php asp aspx jpg jpeg png gif doc docx txt xml json csv xls xlsx
+""")
+
+AFFIX_PREFIXES = ("counter", "inter", "under", "super", "micro", "multi", "over", "anti", "semi",
+                  "post", "self", "non", "mis", "dis", "pre", "sub", "out", "un", "re", "de")
+AFFIX_SUFFIXES = ("ectomy", "otomy", "ology", "ologist", "itis", "osis",
+                  "isation", "ization", "ations", "ation", "ings", "ing", "ers", "er", "ish", "less",
+                  "ness", "able", "ible", "ised", "ized", "ise", "ize", "ed", "es", "s", "ly")
+
+TERMINAL = ".!?…:;"
+CLOSERS = "\"'”’)]»"
+OPENERS = "\"'“‘([«"
+_QUOTE_MAP = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u00a0": " "})
+
+_TOKEN = re.compile(r"\S+")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_LOWER_WORD = re.compile(r"(?<![\w'’\-.@/])[a-z]+(?:-[a-z]+)*(?:['’]s)?(?![\w'’\-@/]|\.\w)")
+
+
+@dataclass
+class Issue:
+    """One piece of damage: character offsets into the scanned text and a reason."""
+
+    start: int
+    end: int
+    kind: str  # non_word | fragment | run_together | stray_words | duplicate
+    note: str
+    terms: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=20000)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def _is_known(word: str) -> bool:
+    return _zipf(word) > 0.0
+
+
+def _compound_ok(word: str) -> bool:
+    """A closed compound of two common content words ("chipshop", "nailbomber") is a word."""
+    for i in range(3, len(word) - 2):
+        a, b = word[:i], word[i:]
+        if a in FUNCTION_WORDS or b in FUNCTION_WORDS:
+            continue  # "sexwith", "andits": a lost space, not a compound
+        if a[-1] == b[0]:
+            continue  # "termmet": real compounds rarely double the letter at the seam
+        if _zipf(a) >= 3.0 and _zipf(b) >= 3.0:
+            return True
+    return False
+
+
+def _affix_ok(word: str) -> bool:
+    """A known stem with a productive prefix or suffix ("assetless", "depersonalised")."""
+    for p in AFFIX_PREFIXES:
+        if word.startswith(p) and len(word) - len(p) >= 4:
+            rest = word[len(p):]
+            if _zipf(rest) >= 2.5 or _suffix_ok(rest):
+                return True
+    return _suffix_ok(word)
+
+
+def _suffix_ok(word: str) -> bool:
+    for s in AFFIX_SUFFIXES:
+        if word.endswith(s) and len(word) - len(s) >= 4:
+            stem = word[: -len(s)]
+            for cand in (stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem,
+                         stem[:-1] if len(stem) > 4 and stem[-1] == stem[-2] else stem):
+                if _zipf(cand) >= 2.5:
+                    return True
+    return False
+
+
+def is_non_word(word: str, known: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether a lower-case token is not an English word (and not one the source uses)."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) < 4 or w in known:
+        return False
+    if "-" in w:
+        return any(is_non_word(p, known) for p in w.split("-") if len(p) >= 4)
+    if _is_known(w):
+        return False
+    return not (_compound_ok(w) or _affix_ok(w))
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MAP).lower()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _ends_terminal(para: str) -> bool:
+    p = para.rstrip()
+    while p and p[-1] in CLOSERS:
+        if p[-1] in "\"”’'":
+            return True  # a paragraph closing on a quotation mark closes a quotation
+        p = p[:-1].rstrip()
+    return bool(p) and p[-1] in TERMINAL
+
+
+def _first_alpha(text: str) -> str:
+    for ch in text:
+        if ch.isalpha():
+            return ch
+        if ch.isdigit():
+            return ""
+    return ""
+
+
+def _is_title_like(para: str) -> bool:
+    """Headings, bylines, names, list items and datelines: not fragments."""
+    p = para.strip()
+    ws = _words(p)
+    if not ws:
+        return True
+    if p.endswith(":") or _is_aside(p):
+        return True
+    letters = [c for c in p if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+        return True  # ALL CAPS heading
+    if re.match(r"(?i)(by|from|photo|image|source|credit|reporting|additional reporting)\b", p) \
+            and len(ws) <= 12:
+        return True
+    if re.search(r"\d{1,4}[-/:.]\d{1,2}", p) and len(ws) <= 8:
+        return True  # dateline / timestamp
+    content = [w for w in ws if w.lower() not in FUNCTION_WORDS]
+    # a Title Case heading or a name
+    return bool(content) and all(w[0].isupper() for w in content) and len(ws) <= 14
+
+
+def _prev_token_is_abbrev(text: str, dot: int) -> bool:
+    """Whether the '.' at ``dot`` ends an abbreviation, an initial or a decimal."""
+    j = dot
+    while j > 0 and not text[j - 1].isspace():
+        j -= 1
+    tok = text[j:dot].lstrip(OPENERS)
+    if not tok:
+        return True
+    if tok[-1].isdigit():
+        return False  # "in 1998." ends a sentence
+    core = tok.lower().rstrip(".")
+    if "." in core:
+        return True  # "U.S", "a.m", "e.g"
+    if len(core) == 1:
+        return True  # an initial
+    return core in ABBREVIATIONS
+
+
+def _is_urlish(token: str) -> bool:
+    t = token.lower()
+    if any(s in t for s in ("http", "www", "@", "/", "\\")):
+        return True
+    parts = re.split(r"[.]", t.strip(OPENERS + CLOSERS + ",;:!?"))
+    return len(parts) >= 2 and re.sub(r"\W", "", parts[-1]) in TLDS
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Rough sentence spans inside one paragraph, for sizing evidence windows."""
+    out, s = [], start
+    for m in re.finditer(r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(]?[A-Z0-9])", text[start:end]):
+        e = start + m.end()
+        if text[start + m.start()] == "." and _prev_token_is_abbrev(text, start + m.start()):
+            continue
+        out.append((s, e))
+        s = e
+        while s < end and text[s].isspace():
+            s += 1
+    if s < end:
+        out.append((s, end))
+    return out
+
+
+def _window(text: str, pos: int, end: int, lo: int, hi: int, before: int = 6,
+            after: int = 4) -> tuple[int, int]:
+    """A span of a few whole words around [pos, end), kept inside [lo, hi)."""
+    toks = [(m.start() + lo, m.end() + lo) for m in _TOKEN.finditer(text[lo:hi])]
+    i0 = next((i for i, t in enumerate(toks) if t[1] > pos), len(toks) - 1)
+    i1 = next((i for i, t in enumerate(toks) if t[1] >= end), len(toks) - 1)
+    a = toks[max(0, i0 - before)][0]
+    b = toks[min(len(toks) - 1, i1 + after)][1]
+    return a, b
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def scan(text: str, paragraphs: list[tuple[int, int]] | None = None,
+         known: set[str] | frozenset[str] = frozenset(), title: str | None = None) -> list[Issue]:
+    """All garbling issues in ``text`` (offsets into it), one per damaged place."""
+    if paragraphs is None:
+        paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
+    paragraphs = [_trim(text, a, b) for a, b in paragraphs]
+    paragraphs = [(a, b) for a, b in paragraphs if b > a]
+    issues: list[Issue] = []
+    seen: dict[str, int] = {}
+    if title:
+        seen[_norm(title)] = -1
+    last = len(paragraphs) - 1
+    for pi, (pa, pb) in enumerate(paragraphs):
+        para = text[pa:pb]
+        ws = _words(para)
+        norm = _norm(para)
+        # duplicated paragraph
+        if len(ws) >= 6 and norm in seen:
+            issues.append(Issue(pa, pb, "duplicate", "repeats an earlier paragraph word for word"))
+            continue
+        seen.setdefault(norm, pi)
+        frag = _fragment(para, pi, last, ws)
+        if frag:
+            issues.append(Issue(pa, pb, "fragment", frag))
+        issues.extend(_run_together(text, pa, pb))
+        issues.extend(_stray(text, pa, pb))
+        for m in _LOWER_WORD.finditer(para):
+            w = m.group()
+            before, after = para[m.start() - 1:m.start()], para[m.end():m.end() + 1]
+            if before and before in "\"'“‘" and after and after in "\"'”’":
+                continue  # a word quoted as said ("groids"): slang, not garbling
+            if is_non_word(w, known):
+                bad = [p for p in w.split("-") if is_non_word(p, known)] or [w]
+                s, e = pa + m.start(), pa + m.end()
+                sb = next(((a, b) for a, b in _sentence_bounds(text, pa, pb) if a <= s < b), (pa, pb))
+                a, b = _window(text, s, e, sb[0], sb[1], before=6, after=3)
+                issues.append(Issue(a, b, "non_word", f"'{bad[0]}' is not an English word", terms=bad))
+    return _merge(text, issues)
+
+
+def _is_aside(para: str) -> bool:
+    """An editor's note "(with pics)", a list item "b. that ..." or a bullet."""
+    p = para.strip()
+    return bool(p) and ((p[0] in "([" and p[-1] in ")]") or p[0] in "-•*–—|#>"
+                        or re.match(r"[a-z0-9]{1,2}[.)]\s", p) is not None)
+
+
+def _fragment(para: str, index: int, last: int, ws: list[str]) -> str | None:
+    """Why a whole paragraph is a broken-off piece of a sentence, or None."""
+    if not ws or _is_aside(para):
+        return None
+    first = _first_alpha(para)
+    lower_start = first.islower() and not para.lstrip().startswith(("...", "…"))
+    if _ends_terminal(para):
+        if lower_start and len(ws) <= 25:
+            return "a paragraph that starts in the middle of a sentence"
+        return None
+    if not lower_start:
+        if index == 0:
+            return None  # the headline
+        if index == last and len(ws) <= 3:
+            return None  # a sign-off ("Ends") or a byline name
+        if _is_title_like(para):
+            return None
+    elif index == last and len(ws) == 1 and len(ws[0]) <= 4:
+        return None  # a desk code ("mfl")
+    if ws[-1].lower() in FUNCTION_WORDS:
+        return f"a paragraph that breaks off after '{ws[-1]}'"
+    if len(ws) <= 15:
+        if lower_start:
+            return "a short paragraph that starts mid-sentence and has no sentence end"
+        return "a short paragraph with no sentence end, not a heading"
+    return None
+
+
+def _run_together(text: str, pa: int, pb: int) -> list[Issue]:
+    out = []
+    for m in re.finditer(r"(?<=[a-z)\]])([.!?])([\"'”’]?)(?=[A-Za-z“\"‘])", text[pa:pb]):
+        dot = pa + m.start(1)
+        j = dot
+        while j > pa and not text[j - 1].isspace():
+            j -= 1
+        k = dot + 1
+        while k < pb and not text[k].isspace():
+            k += 1
+        token = text[j:k]
+        left = re.sub(r"^\W+", "", text[j:dot])
+        right_m = re.match(r"[\"'”’“‘]?([A-Za-z]+)", text[dot + 1:k])
+        right = right_m.group(1) if right_m else ""
+        if len(right) < 2 or not re.search(r"[a-z]{2}$", left) or _is_urlish(token):
+            continue
+        if m.group(1) == "." and _prev_token_is_abbrev(text, dot):
+            continue
+        if "." in left or (right.isupper() and len(right) > 1 and right not in ("I",)):
+            continue  # "Ph.D", "ASP.NET"
+        if not (right[0].isupper() or _is_known(right.lower())):
+            continue
+        sb = _sentence_bounds(text, pa, pb)
+        # evidence: a few words before the joint through the end of the run-on sentence
+        a, _ = _window(text, dot, dot + 1, pa, pb, before=2, after=0)
+        end = next((e for s, e in sb if e > dot + 1 and s > dot), None) or pb
+        end = min(end, _window(text, dot, k, pa, pb, before=0, after=14)[1])
+        out.append(Issue(a, end, "run_together",
+                         f"two sentences run together with no space at '{text[j:k].strip(OPENERS)}'"))
+    return out
+
+
+def _stray(text: str, pa: int, pb: int) -> list[Issue]:
+    """A sentence that starts in lower case after a full stop: stray words or a lost capital."""
+    out = []
+    for m in re.finditer(r"(\.)([\"'”’)]*)(\s+)([a-z][a-z'’]*)", text[pa:pb]):
+        dot = pa + m.start(1)
+        if m.group(2) or text[max(pa, dot - 1)] in ".…" or text[dot + 1:dot + 2] == ".":
+            continue  # an ellipsis, or a quotation closing before its attribution ("?' mused he")
+        if m.group(1) == "." and _prev_token_is_abbrev(text, dot):
+            continue
+        wstart = pa + m.start(4)
+        rest = text[wstart:pb]
+        nxt = re.search(r"[.!?](?=[\"'”’)]*(\s|$))", rest)
+        seg_end = wstart + (nxt.end() if nxt else len(rest))
+        seg_words = _words(text[wstart:seg_end])
+        a, _ = _window(text, dot, dot + 1, pa, pb, before=2, after=0)
+        if len(seg_words) <= 3:
+            out.append(Issue(a, seg_end, "stray_words",
+                             f"stray word{'s' if len(seg_words) > 1 else ''} "
+                             f"'{' '.join(seg_words)}' after the end of a sentence"))
+        elif m.group(1) == ".":
+            _, b = _window(text, wstart, wstart + 1, pa, pb, before=0, after=5)
+            out.append(Issue(a, min(b, seg_end), "stray_words",
+                             "a sentence that starts in lower case right after a full stop"))
+    return out
+
+
+def _merge(text: str, issues: list[Issue]) -> list[Issue]:
+    """One issue per damaged place: overlapping issues merge, the wider span wins."""
+    issues.sort(key=lambda i: (i.start, -(i.end - i.start)))
+    out: list[Issue] = []
+    for it in issues:
+        if out and it.start < out[-1].end:
+            prev = out[-1]
+            if it.kind != prev.kind and it.note not in prev.note:
+                prev.note = f"{prev.note}; {it.note}"
+            prev.terms += [t for t in it.terms if t not in prev.terms]
+            prev.end = max(prev.end, it.end)
+            continue
+        out.append(it)
+    return out
+
+
+SEVERITY = {"non_word": "medium", "fragment": "medium", "run_together": "low", "stray_words": "low",
+            "duplicate": "low"}
+CONFIDENCE = {"non_word": 0.8, "fragment": 0.75, "run_together": 0.9, "stray_words": 0.75,
+              "duplicate": 0.95}
+
+
+def source_vocabulary(texts: list[str]) -> frozenset[str]:
+    """Lower-cased words of the sources: a rare word the source uses is not garbling."""
+    vocab: set[str] = set()
+    for t in texts:
+        for w in re.findall(r"[^\W\d_]+", t.replace("’", "'")):
+            vocab.add(w.lower())
+    return frozenset(vocab)
+
+
 def detect(ctx: Context) -> list[Finding]:
-    return []
+    if not ctx.derived:
+        return []
+    doc = ctx.candidate.doc
+    known = source_vocabulary([s.doc.text for s in ctx.sources] + [s.doc.title or "" for s in ctx.sources])
+    paragraphs = [(p.start, p.end) for p in doc.paragraphs] or None
+    findings = []
+    for it in scan(doc.text, paragraphs, known, title=doc.title):
+        sentence = it.note[0].upper() + it.note[1:]
+        findings.append(Finding(
+            type="garbled_text",
+            severity=SEVERITY[it.kind],  # type: ignore[arg-type]
+            explanation=f"Garbled text: {sentence}.",
+            candidate=ctx.cand_span(it.start, it.end),
+            confidence=CONFIDENCE[it.kind],
+            details={"kind": it.kind, "terms": it.terms},
+        ))
+    return findings

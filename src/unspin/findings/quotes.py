@@ -1,10 +1,1179 @@
-"""Detector for this finding family (in progress)."""
+"""Direct quotations: altered_quote, fabricated_quote and attribution_change.
+
+Every quotation in the candidate is looked up in the sources: verbatim first (a contiguous
+run of the sources' quoted words, so a quote cut short or joined across two source
+paragraphs is faithful), then fuzzily among the quotes of the source sentences the
+alignment links to it, then among all source quotes, then in the sources' narration. Case,
+curly/straight marks, apostrophes, dashes, punctuation, contractions and ellipses are not
+changes; anything else inside the marks is, and the word diff goes into ``details`` so a
+report can show it. A quotation with no counterpart anywhere is fabricated.
+
+Speakers are compared person to person: a name, or a role ("the spokesman", "prosecutors"),
+with pronouns and attribution-less follow-on paragraphs resolved to the nearest speaker
+before them. Only two resolved speakers that cannot be the same person make a finding.
+"""
 
 from __future__ import annotations
 
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
+
 from unspin.findings.context import Context
-from unspin.types import Finding
+from unspin.types import Finding, Quote, Segmented
+
+# --------------------------------------------------------------------------------------------
+# words
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…|\[\s*\.\.\.\s*\]")
+
+_CONTRACTIONS = {
+    "won't": ["will", "not"], "can't": ["can", "not"], "cannot": ["can", "not"],
+    "shan't": ["shall", "not"], "ain't": ["is", "not"], "let's": ["let", "us"],
+}
+_SUFFIXES = {"n't": "not", "'re": "are", "'m": "am", "'ve": "have", "'ll": "will", "'d": "would"}
+_S_PRONOUNS = frozenset(["he", "she", "it", "that", "there", "what", "who", "here", "where", "how"])
+
+STOP = frozenset(str.split("""
+a an the and or but if of to in on at by for from with as into onto about than then that this
+these those there here it its is are was were be been being am has have had do does did not no
+so such he she they we you i me him her them us his hers their our your my who whom whose
+which what when where why how all any some each both would could should will shall may might
+must can just very also well mean look oh er um ah
+"""))
+
+
+@dataclass(frozen=True)
+class Tok:
+    """One compared word: ``norm`` is what is compared, [start, end) the exact characters."""
+
+    norm: str
+    start: int
+    end: int
+
+
+def tokenize(text: str, base: int = 0) -> list[Tok]:
+    """Words of ``text`` for comparison, contractions expanded, offsets shifted by ``base``."""
+    out: list[Tok] = []
+    text = text.replace("\u00a0", " ")
+    for m in _WORD.finditer(text):
+        raw = unicodedata.normalize("NFKC", m.group()).replace("’", "'").lower()
+        s, e = base + m.start(), base + m.end()
+        if raw in _CONTRACTIONS:
+            out += [Tok(w, s, e) for w in _CONTRACTIONS[raw]]
+            continue
+        for suf, full in _SUFFIXES.items():
+            if raw.endswith(suf) and len(raw) > len(suf):
+                stem = raw[: -len(suf)]
+                if suf == "n't":
+                    stem = {"wo": "will", "ca": "can", "sha": "shall"}.get(stem, stem)
+                out += [Tok(stem, s, e), Tok(full, s, e)]
+                break
+        else:
+            if raw.endswith("'s") and raw[:-2] in _S_PRONOUNS:
+                out += [Tok(raw[:-2], s, e), Tok("is", s, e)]
+            else:
+                out.append(Tok(raw, s, e))
+    return out
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to see "tarnished" and "tarnish" as one content word."""
+    w = word.replace("'", "")
+    for suf in ("ing", "ed", "es", "s", "ly"):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            return w[: -len(suf)]
+    return w
+
+
+def content(toks: list[Tok]) -> list[str]:
+    return [stem(t.norm) for t in toks if t.norm not in STOP]
+
+
+QUOTE_CHARS = "\"'“”‘’`«»"
+_SENT_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+
+
+_EDITORIAL = re.compile(r"\[[^\]]{0,80}\]|\((?:\S+\s*){1,4}\)")
+
+
+def blank_editorial(text: str) -> str:
+    """Blank the writer's insertions in a quotation: "[It is] a sorry state", "(Cross)"."""
+    return _EDITORIAL.sub(lambda m: " " * len(m.group()), text)
+
+
+def suspect_quote(text: str, opener: str) -> bool:
+    """Whether a quotation looks mis-paired (an apostrophe taken for a quote mark, or a quote
+    that closes and reopens inside): its words are then not safe to compare."""
+    inner = re.sub(r"[\"”’']\s*\n+\s*[\"“‘']", " ", text)  # a speech running over paragraphs
+    if opener in "'‘`":
+        return bool(re.search(r"\w['’]\s+\S.*\s['‘`]\w", inner))
+    return any(c in inner for c in "\"“”")
+
+
+def pieces(text: str, base: int = 0) -> list[list[Tok]]:
+    """A quotation's sentences, and the runs between its ellipses, each compared on its own:
+    a rewrite may keep one sentence word for word and change, drop or invent the next."""
+    from unspin.findings.garbled import _prev_token_is_abbrev
+
+    cuts = [(m.start(), m.end()) for m in _ELLIPSIS.finditer(text)]
+    for m in _SENT_END.finditer(text):
+        if text[m.start()] == "." and (_prev_token_is_abbrev(text, m.start())
+                                       or text[max(0, m.start() - 2):m.start()] == ".."):
+            continue
+        if not any(a <= m.start() < b for a, b in cuts):
+            cuts.append((m.start() + 1, m.end()))
+    out, pos = [], 0
+    text = blank_editorial(text)
+    for a, b in sorted(cuts) + [(len(text), len(text))]:
+        if a < pos:
+            continue
+        toks = tokenize(text[pos:a], base + pos)
+        if toks:
+            out.append(toks)
+        pos = b
+    return out
+
+
+def find_run(hay: list[str], needle: list[str]) -> int:
+    """Index where ``needle`` occurs as a contiguous run of ``hay``, or -1."""
+    if not needle or len(needle) > len(hay):
+        return -1
+    first = needle[0]
+    n = len(needle)
+    i = 0
+    while True:
+        try:
+            i = hay.index(first, i)
+        except ValueError:
+            return -1
+        if hay[i:i + n] == needle:
+            return i
+        i += 1
+
+
+def overlap(piece: list[Tok], target: list[Tok]) -> tuple[float, int]:
+    """Share of the piece's content words (all its words when it has few) found in target."""
+    pc = content(piece)
+    if len(pc) < 3:
+        pc = [stem(t.norm) for t in piece]
+        tc = {stem(t.norm) for t in target}
+    else:
+        tc = set(content(target))
+    if not pc:
+        return 0.0, 0
+    shared = sum(1 for w in pc if w in tc)
+    return shared / len(pc), shared
+
+
+@dataclass
+class Diff:
+    """A word-level diff of a candidate quotation against the source words it renders."""
+
+    ops: list[dict]
+    src_lo: int  # source token range actually rendered
+    src_hi: int
+    matched: int  # candidate words equal to source words
+    changed: bool
+
+
+def _window(blocks, n_cand: int, n_src: int) -> tuple[int, int]:
+    """The stretch of a long source statement a shorter quotation renders.
+
+    Among runs of shared words, pick the span of consecutive runs whose shared words best
+    outweigh the source words between them that the quotation has no counterpart for (a
+    stray "I was" far from the rest is not part of it); the quotation's unshared words at
+    either end map onto as many source words.
+    """
+    best = None
+    for i in range(len(blocks)):
+        matched = 0
+        for j in range(i, len(blocks)):
+            matched += blocks[j].size
+            span_src = blocks[j].a + blocks[j].size - blocks[i].a
+            span_cand = blocks[j].b + blocks[j].size - blocks[i].b
+            excess = max(0, (span_src - matched) - (span_cand - matched))
+            score = matched - 0.4 * excess
+            if best is None or score > best[0] + 1e-9:
+                best = (score, i, j)
+    _, i, j = best
+    lo = max(0, blocks[i].a - blocks[i].b)
+    hi = min(n_src, blocks[j].a + blocks[j].size + (n_cand - blocks[j].b - blocks[j].size))
+    return lo, hi
+
+
+def diff_words(cand: list[Tok], src: list[Tok], cand_text: str, src_text: str) -> Diff:
+    """Diff ``cand`` against the stretch of ``src`` it renders.
+
+    Ops read source -> candidate: ``delete`` drops source words, ``insert`` adds candidate
+    words. Source words beyond either end of the quotation are not changes: quoting part of
+    a statement is faithful.
+    """
+    sn, cn = [t.norm for t in src], [t.norm for t in cand]
+    sm = SequenceMatcher(None, sn, cn, autojunk=False)
+    lo = 0
+    blocks = [b for b in sm.get_matching_blocks() if b.size]
+    if blocks and len(src) > 1.6 * len(cand) + 3:
+        lo, hi = _window(blocks, len(cand), len(src))
+        sm = SequenceMatcher(None, sn[lo:hi], cn, autojunk=False)
+    codes = [list(c) for c in sm.get_opcodes()]
+    for c in codes:
+        c[1] += lo
+        c[2] += lo
+    while codes and codes[0][0] == "delete":
+        codes.pop(0)
+    while codes and codes[-1][0] == "delete":
+        codes.pop()
+    if not codes:
+        return Diff([], 0, 0, 0, bool(cand))
+    # where the source statement runs on past the quotation's edge, a replaced stretch there
+    # covers no more source words than candidate words
+    first, last = codes[0], codes[-1]
+    if first[0] == "replace" and first[1] > 0 and first[2] - first[1] > first[4] - first[3]:
+        first[1] = first[2] - (first[4] - first[3])
+    if last[0] == "replace" and last[2] < len(src) and last[2] - last[1] > last[4] - last[3]:
+        last[2] = last[1] + (last[4] - last[3])
+
+    def text_of(toks: list[Tok], lo: int, hi: int, text: str) -> str:
+        if lo >= hi:
+            return ""
+        return text[toks[lo].start:toks[hi - 1].end]
+
+    ops, matched = [], 0
+    for tag, i1, i2, j1, j2 in codes:
+        if tag == "replace" and "".join(t.norm for t in src[i1:i2]) == "".join(t.norm for t in cand[j1:j2]):
+            tag = "equal"  # "re-trial" / "retrial", "half way" / "halfway"
+        if tag == "equal":
+            matched += j2 - j1
+        ops.append({"op": tag, "source": text_of(src, i1, i2, src_text),
+                    "candidate": text_of(cand, j1, j2, cand_text)})
+    return Diff(ops, codes[0][1], codes[-1][2], matched, any(o["op"] != "equal" for o in ops))
+
+
+def _variant(a: str, b: str) -> bool:
+    """Two spellings or inflections of one word ("subjected" / "subject", "realise" / "realize")."""
+    a, b = a.lower().replace("-", ""), b.lower().replace("-", "")
+    if a == b or stem(a) == stem(b):
+        return True
+    k = 0
+    while k < min(len(a), len(b)) and a[k] == b[k]:
+        k += 1
+    return k >= 5 and k >= min(len(a), len(b)) - 2
+
+
+def change_weight(ops: list[dict]) -> str:
+    """content (a word with meaning changed), function (only little words), or variant."""
+    worst = "variant"
+    for o in ops:
+        if o["op"] not in ("replace", "insert", "delete"):
+            continue
+        st, ct = tokenize(o["source"]), tokenize(o["candidate"])
+        if o["op"] == "replace" and len(st) == len(ct) and all(
+                _variant(x.norm, y.norm) for x, y in zip(st, ct, strict=True)):
+            continue
+        if any(t.norm not in STOP for t in st + ct):
+            return "content"
+        worst = "function"
+    return worst
+
+
+# --------------------------------------------------------------------------------------------
+# speakers
+
+_TITLES = {"mr": "m", "mr.": "m", "sir": "m", "lord": "m", "mrs": "f", "mrs.": "f", "ms": "f",
+           "ms.": "f", "miss": "f", "lady": "f", "dame": "f", "dr": None, "dr.": None, "prof": None,
+           "professor": None, "president": None, "senator": None, "sen": None, "rep": None,
+           "gov": None, "governor": None, "secretary": None, "minister": None, "chancellor": None,
+           "det": None, "insp": None, "sgt": None, "pc": None, "supt": None, "chief": None,
+           "councillor": None, "cllr": None, "rev": None, "father": None, "qc": None, "mp": None}
+# role word -> role class; classes are the parties of a story that cannot be one another
+_ROLES = {
+    "judge": "judge", "justice": "judge", "recorder": "judge", "magistrate": "judge",
+    "magistrates": "judge", "sheriff": "judge", "coroner": "judge", "bench": "judge",
+    "prosecutor": "prosecution", "prosecutors": "prosecution", "prosecuting": "prosecution",
+    "prosecution": "prosecution", "crown": "prosecution",
+    "defending": "defence", "defence": "defence", "defense": "defence", "mitigating": "defence",
+    "counsel": "lawyer", "barrister": "lawyer", "solicitor": "lawyer", "lawyer": "lawyer",
+    "lawyers": "lawyer", "advocate": "lawyer", "attorney": "lawyer", "qc": "lawyer",
+    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokesperson": "spokesperson",
+    "representative": "spokesperson",
+    "police": "police", "officer": "police", "detective": "police", "inspector": "police",
+    "constable": "police", "sergeant": "police", "superintendent": "police",
+    "manager": "company", "director": "company", "executive": "company", "chairman": "company",
+    "boss": "company", "employer": "company",
+    "secretary": "secretary", "witness": "witness", "victim": "victim", "defendant": "defendant",
+    "minister": "government", "official": "official", "officials": "official",
+}
+# classes that may be one person: a lawyer prosecutes or defends
+_ROLE_COMPAT = {frozenset({"lawyer", "prosecution"}), frozenset({"lawyer", "defence"}),
+                frozenset({"official", "spokesperson"}), frozenset({"official", "government"}),
+                frozenset({"official", "police"})}
+_GENDERED = {"spokesman": "m", "spokeswoman": "f", "chairman": "m", "chairwoman": "f", "mother": "f",
+             "father": "m", "wife": "f", "husband": "m", "daughter": "f", "son": "m", "woman": "f",
+             "man": "m", "policeman": "m", "policewoman": "f"}
+_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f", "they": None, "i": None, "we": None}
+
+_VERBS = (r"said|says|say|told|tells|added|adds|explained|insisted|replied|claimed|stated|argued|"
+          r"continued|went on|warned|accepted|agreed|alleged|admitted|acknowledged|asked|"
+          r"responded|remarked|noted|declared|concluded|commented|observed|recalled|urged|"
+          r"maintained|retorted|conceded|emphasised|emphasized|stressed|announced|confirmed|"
+          r"denied|suggested|wrote|described|believes|believed|hit back|put it|answered|"
+          r"shouted|cried|mused|pleaded|testified|revealed|disclosed|reported")
+_NAMEWORD = r"(?:[A-Z][\w'’\-]*\.?|de|van|von|da|di|du|le|la|al|bin)"
+_NAME = rf"[A-Z][\w'’\-]*\.?(?:\s+{_NAMEWORD})*"
+_ROLE_NP = (r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w'’\-]+\s+){0,4}?"
+            r"(?:" + "|".join(sorted(_ROLES, key=len, reverse=True)) + r")s?")
+_PLURAL_ROLE = r"(?:Prosecutors|Lawyers|Police|Officials|Magistrates|Detectives|Officers)"
+_SUBJ = rf"(?:{_ROLE_NP}|{_PLURAL_ROLE}|{_NAME}|[Hh]e|[Ss]he|[Tt]hey)"
+_AUX = r"(?:\s+(?:himself|herself|themselves|had|has|have|also|then|later|allegedly|previously|" \
+       r"again|once|yesterday|today|simply|quickly|repeatedly|further|flatly))*"
+_ATTR_FWD = re.compile(rf"(?<![\w'’])({_SUBJ})((?:'s|’s)\s+[a-z]+)?"  # "Mr Paton's secretary"
+                       rf"(?:\s*,[^,;:\"“”]{{1,90}},){{0,2}},?{_AUX}\s+(?:{_VERBS})\b")
+_INV_VERBS = (r"said|says|added|adds|asked|replied|continued|stated|explained|insisted|argued|mused|"
+              r"remarked|wrote|warned|declared|noted|observed|recalled|responded|retorted|concluded")
+# "..., said Mr Browne." : the inverted speaker closes the clause
+_ATTR_INV = re.compile(rf"\b(?:{_INV_VERBS})\s+({_ROLE_NP}|{_NAME})(?=\s*(?:[,.;:!?—]|$))")
+_ATTR_BY = re.compile(rf"\b(?:told|informed|warned|described|quoted)\s+by\s+({_SUBJ})((?:'s|’s)\s+[a-z]+)?")
+_ATTR_ACC = re.compile(rf"\b[Aa]ccording to\s+({_SUBJ})")
+_SUBJECT = re.compile(rf"(?:^|[,;:]\s+|\b(?:and|but|then|when|while)\s+)({_NAME})\s+([a-z]+)")
+_NOT_VERBS = frozenset(str.split("""of in on at for to from with by and or the a an who which that whose as
+than into near"""))
+_NOT_NAMES = frozenset(str.split("""the a an this that it in on at as when while after before during but and
+if however also asked speaking jailing sentencing passing explaining pleading describing
+appealing giving outside inside although despite yesterday today later earlier"""))
+
+
+@dataclass
+class Person:
+    """Who a quotation is given to: name words, role classes and grammatical gender if known."""
+
+    text: str
+    names: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    gender: str | None = None
+    pronoun: bool = False
+    start: int = -1
+    end: int = -1
+    how: str = "explicit"  # explicit | resolved (from a pronoun) | inherited (follow-on paragraph)
+
+    @property
+    def resolved(self) -> bool:
+        return not self.pronoun and bool(self.names or self.roles)
+
+
+def parse_person(text: str, start: int = -1, possessed: str | None = None) -> Person | None:
+    """A Person from an attribution phrase ("Mrs Justice Smith", "The spokesman", "he")."""
+    t = text.strip().rstrip(",")
+    last = t.rsplit(None, 1)[-1] if t else ""
+    if last.endswith(".") and len(last) > 3 and last[:-1].lower() not in _TITLES:
+        t = t[:-1]  # "said Mr Browne." ends a sentence, "Mr." does not
+    if not t:
+        return None
+    low = t.lower()
+    if low in _PRONOUNS:
+        return Person(t, gender=_PRONOUNS[low], pronoun=True, start=start, end=start + len(t))
+    words = re.findall(r"[\w'’\-]+\.?", t)
+    # "the Chinese foreign ministry's representative": a role; its capitalised words name an
+    # organisation, not the speaker
+    role_np = low.split()[0] in ("the", "a", "an", "his", "her", "their", "its") or bool(
+        re.search(r"['’]s\s+[\w\-]+", t) and any(w.lower().strip(".") in _ROLES for w in words[-2:]))
+    names: set[str] = set()
+    roles: set[str] = set()
+    gender = None
+    for i, w in enumerate(words):
+        lw = w.lower().rstrip(".")
+        lw_plain = lw.replace("’", "'")
+        if i == 0 and lw in _NOT_NAMES:
+            continue
+        if lw in ("the", "a", "an", "his", "her", "their", "its", "of"):
+            continue
+        if lw in _TITLES or lw + "." in _TITLES:
+            g = _TITLES.get(lw, _TITLES.get(lw + "."))
+            gender = gender or g
+            if lw in _ROLES:
+                roles.add(_ROLES[lw])
+            continue
+        base = lw_plain[:-2] if lw_plain.endswith("'s") else lw_plain
+        if base in _ROLES:
+            roles.add(_ROLES[base])
+            continue
+        if base.endswith("s") and base[:-1] in _ROLES:
+            roles.add(_ROLES[base[:-1]])
+            continue
+        if w[0].isupper() and not role_np:
+            names.add(base)
+    if possessed:
+        r = _ROLES.get(possessed.lower().rstrip("s"), _ROLES.get(possessed.lower()))
+        owner = t[:-2] if t.endswith(("'s", "’s")) else t
+        return Person(f"{owner}'s {possessed}", roles=frozenset({r} if r else {"other"}), start=start,
+                      end=start + len(t)) if r or possessed else None
+    if not names and not roles:
+        return None
+    if gender is None:
+        gender = next((g for w, g in _GENDERED.items() if w in low.split()), None)
+    return Person(t, frozenset(names), frozenset(roles), gender, start=start, end=start + len(t))
+
+
+_CLAUSE_OPENERS = frozenset(str.split("""and but that as when while then because so after before although
+though where which who yesterday today also later earlier however meanwhile"""))
+_QUESTION = re.compile(r"\b(?:asked|questioned|put it to|pressed)\b")
+
+
+def attributions(narration: str, inverted: bool = True, passive: bool = True):
+    """(match, subject start, Person) for each speech-verb attribution in ``narration``.
+
+    A forward subject must open a clause: "staff who worked for Mrs Price had described
+    her" is not Mrs Price speaking.
+    """
+    rxs = [_ATTR_FWD] + ([_ATTR_INV] if inverted else []) + ([_ATTR_BY] if passive else []) + [_ATTR_ACC]
+    for rx in rxs:
+        for m in rx.finditer(narration):
+            if rx is _ATTR_FWD:
+                before = narration[:m.start(1)].rstrip()
+                last = re.findall(r"[\w'’]+$", before)
+                if before and before[-1] not in ",;:—–-(\"“'‘" and not (
+                        last and (last[0].lower() in _CLAUSE_OPENERS or last[0].lower() in _ROLES)):
+                    continue  # ("spokesman James Clappison said": a role before the name is fine)
+            poss = None
+            if rx in (_ATTR_FWD, _ATTR_BY) and m.group(2):
+                poss = m.group(2).split()[-1]
+            elif m.group(1).endswith(("'s", "’s")):
+                nxt = re.match(r"\s+([a-z][\w\-]*)", narration[m.end(1):])
+                poss = nxt.group(1) if nxt else None  # "Mr Paton's secretary"
+            p = parse_person(m.group(1), m.start(1), poss)
+            if p is not None:
+                yield m, p
+
+
+def find_attribution(narration: str, quote_pos: int) -> Person | None:
+    """The speaker named in a sentence's narration (quotes blanked), nearest the quote."""
+    best: tuple[int, Person] | None = None
+    for m, p in attributions(narration):
+        d = abs(m.start() - quote_pos) if m.start() >= quote_pos else abs(quote_pos - m.end())
+        if best is None or d < best[0]:
+            best = (d, p)
+    return best[1] if best else None
+
+
+def same_person(a: Person, b: Person, roles_of) -> bool | None:
+    """True / False when the two can / cannot be one person; None when there is no telling."""
+    if not (a.resolved and b.resolved):
+        return None
+    if a.gender and b.gender and a.gender != b.gender:
+        return False
+    if a.names and b.names:
+        return bool(a.names & b.names)
+    ra = a.roles | (roles_of(a) if a.names else frozenset())
+    rb = b.roles | (roles_of(b) if b.names else frozenset())
+    if not ra or not rb:
+        return None
+    if ra & rb:
+        return True
+    if any(frozenset({x, y}) in _ROLE_COMPAT for x in ra for y in rb):
+        return True
+    if "other" in ra or "other" in rb:
+        return False if (a.names or b.names) else None
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# per-document quote index
+
+
+@dataclass
+class DocQuotes:
+    """One document's quotations, resolved speakers and the quoted-words stream."""
+
+    seg: Segmented
+    text: str
+    quotes: list[Quote]
+    speakers: list[Person | None] = field(default_factory=list)
+    stream: list[Tok] = field(default_factory=list)  # all quoted words in order
+    owner: list[int] = field(default_factory=list)  # stream position -> quote index
+    qrange: list[tuple[int, int]] = field(default_factory=list)  # quote index -> stream range
+    words: list[Tok] = field(default_factory=list)  # every word of the document
+    para_starts: list[int] = field(default_factory=list)
+    role_cache: dict[str, frozenset[str]] = field(default_factory=dict)
+    _sent_words: list[list[Tok]] | None = None
+
+    @classmethod
+    def build(cls, seg: Segmented) -> DocQuotes:
+        text = seg.doc.text
+        dq = cls(seg, text, sorted(seg.quotes, key=lambda q: q.start))
+        dq.para_starts = [p.start for p in seg.doc.paragraphs] or [0]
+        for i, q in enumerate(dq.quotes):
+            toks = tokenize(blank_editorial(text[q.start:q.end]), q.start)
+            dq.qrange.append((len(dq.stream), len(dq.stream) + len(toks)))
+            dq.stream += toks
+            dq.owner += [i] * len(toks)
+        dq.words = tokenize(text)
+        dq._resolve()
+        return dq
+
+    def sentence_words(self) -> list[list[Tok]]:
+        if self._sent_words is None:
+            starts = [t.start for t in self.words]
+            cut = bisect.bisect_left
+            self._sent_words = [self.words[cut(starts, s.start):cut(starts, s.end)]
+                                for s in self.seg.sentences]
+        return self._sent_words
+
+    def para_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.para_starts, pos) - 1
+
+    def sentence_of(self, q: Quote):
+        sents = self.seg.sentences
+        if 0 <= q.sentence < len(sents) and sents[q.sentence].start <= q.start < sents[q.sentence].end + 2:
+            return sents[q.sentence]
+        for s in sents:
+            if s.start <= q.start < s.end:
+                return s
+        return None
+
+    def narration(self, start: int, end: int) -> str:
+        """Text of [start, end) with every quotation blanked (same length, offsets kept)."""
+        chars = list(self.text[start:end])
+        for q in self.quotes:
+            a, b = max(q.start - 1, start), min(q.end + 1, end)
+            for k in range(a, b):
+                chars[k - start] = " "
+            if a < b and a - start < len(chars):
+                chars[a - start] = "—"  # a quotation breaks a run of capitalised words
+        return "".join(chars)
+
+    def _from_segment(self, q: Quote) -> Person | None:
+        """The segmenter's speaker, marked by how it got there."""
+        if not q.speaker:
+            return None
+        sp = q.speaker_span
+        p = parse_person(q.speaker, sp.start if sp else -1)
+        if p is None or sp is None:
+            return p and replace(p, how="inherited")
+        a, b = self.region(q)
+        p = replace(p, start=sp.start, end=sp.end)
+        if sp.text.strip().lower() in _PRONOUNS:
+            return replace(p, how="resolved")
+        if not (a <= sp.start < b):
+            return replace(p, how="inherited")
+        return p
+
+    def _own(self, q: Quote) -> Person | None:
+        a, b = self.region(q)
+        return _shift(find_attribution(self.narration(a, b), q.start - a), a)
+
+    def region(self, q: Quote) -> tuple[int, int]:
+        """The sentences a quotation touches: where its attribution is written."""
+        touched = [s for s in self.seg.sentences if s.end >= q.start and s.start <= q.end]
+        if not touched:
+            return q.start, q.end
+        return min(s.start for s in touched), max(s.end for s in touched)
+
+    def _resolve(self) -> None:
+        """Speakers by two independent readings, the segmenter's and this module's own.
+
+        Where both read a speaker and they cannot be one person, the speaker is unknown: an
+        attribution finding must not rest on a misreading of either.
+        """
+        mine: list[Person | None] = []
+        for i, q in enumerate(self.quotes):
+            p = self._own(q)
+            if p is None and i > 0 and mine[i - 1] is not None:
+                # a follow-on paragraph of the same speech carries no attribution of its own,
+                # nor does a second quotation in a sentence whose first one has it
+                prev = self.quotes[i - 1]
+                follow_on = self.para_of(q.start) - self.para_of(prev.start) <= 1 and self._opens_paragraph(q)
+                if follow_on or self.region(q) == self.region(prev):
+                    p = replace(mine[i - 1], how="inherited")
+            if p is None and self._opens_paragraph(q):
+                p = self._previous_paragraph_speaker(q)
+            if p is not None and p.pronoun:
+                p = self._antecedent(p.start, p, mine)
+            mine.append(p)
+        self.speakers = []
+        for q, own in zip(self.quotes, mine, strict=True):
+            seg = self._from_segment(q)
+            if own is None or seg is None:
+                one = own or seg
+                self.speakers.append(one if one is not None and one.how == "explicit" else None)
+                continue
+            same = same_person(own, seg, self.roles_of)
+            if same is False:
+                self.speakers.append(None)
+            elif same is None:
+                pick = [x for x in (own, seg) if x.how == "explicit"]
+                self.speakers.append(pick[0] if pick else None)
+            else:
+                best = own if len(own.names) >= len(seg.names) else seg
+                how = "explicit" if "explicit" in (own.how, seg.how) else best.how
+                self.speakers.append(replace(best, how=how))
+
+    def _previous_paragraph_speaker(self, q: Quote) -> Person | None:
+        """A quotation opening a paragraph right after "..., he said." continues that speaker."""
+        pi = self.para_of(q.start)
+        if pi <= 0:
+            return None
+        paras = self.seg.doc.paragraphs
+        a, b = paras[pi - 1].start, paras[pi - 1].end
+        nar = self.narration(a, b)
+        found = None
+        for m, p in attributions(nar, passive=False):
+            if found is None or m.start() > found[0]:
+                found = (m.start(), m, p)
+        if found is None or _QUESTION.search(found[1].group(0)):
+            return None  # after "X asked Y ...", the next quotation is Y's answer
+        return replace(found[2], start=a + found[2].start, end=a + found[2].end, how="inherited")
+
+    def _opens_paragraph(self, q: Quote) -> bool:
+        pi = self.para_of(q.start)
+        if pi < 0:
+            return False
+        return not self.text[self.para_starts[pi]:q.start].strip(" \"'“‘\n")
+
+    def _antecedent(self, pos: int, pron: Person, known: list[Person | None]) -> Person | None:
+        """The nearest speaker before ``pos`` a pronoun can stand for."""
+        sents = [s for s in self.seg.sentences if s.start < pos][-4:]
+        if not sents:
+            return None
+        mentions: list[tuple[int, Person]] = []
+        for qi, q in enumerate(self.quotes):
+            if sents[0].start <= q.start < pos and qi < len(known) and known[qi] is not None \
+                    and known[qi].resolved:
+                mentions.append((q.start, known[qi]))
+        for s in sents:
+            nar = self.narration(s.start, min(s.end, pos))
+            for m, p in attributions(nar, passive=False):
+                if p.resolved:
+                    mentions.append((s.start + m.start(), p))
+            # the subject of a clause is what "he" most likely points back to, said or not
+            for m in _SUBJECT.finditer(nar):
+                p = parse_person(m.group(1), s.start + m.start(1))
+                if p is not None and p.names and m.group(2).lower() not in _NOT_VERBS:
+                    mentions.append((s.start + m.start(1), p))
+        mentions.sort(key=lambda x: x[0])
+        fallback = None
+        for _, p in reversed(mentions):
+            if pron.gender and p.gender and p.gender != pron.gender:
+                continue
+            if pron.text.lower() == "they" and p.names:
+                continue
+            if pron.gender and not p.gender:
+                # "she" after "Ms Evans said Guscott told police": prefer the speaker whose
+                # gender is known to fit, nearest first
+                fallback = fallback or p
+                continue
+            fallback = p
+            break
+        if fallback is None:
+            return None
+        p = fallback
+        # the pronoun's gender is not passed on: it would make this guess look like evidence
+        return Person(p.text, p.names, p.roles, p.gender, start=pron.start, end=pron.end, how="resolved")
+
+    def roles_of(self, person: Person) -> frozenset[str]:
+        """Roles a named person is given anywhere in this document ("Greg Holland, the ... manager")."""
+        key = "|".join(sorted(person.names))
+        if key in self.role_cache:
+            return self.role_cache[key]
+        roles: set[str] = set()
+        for name in person.names:
+            for m in re.finditer(rf"\b{re.escape(name)}\b", self.text, re.IGNORECASE):
+                if not self.text[m.start()].isupper():
+                    continue
+                after = re.match(r"(?:'s|’s)?\s*,\s*([^,.;:“”\"]{1,70})[,.;:]", self.text[m.end():])
+                before = self.text[max(0, m.start() - 60):m.start()]
+                before = re.split(r"[.;:!?\"“”]", before)[-1]
+                bw = re.findall(r"[\w'’\-]+", before)[-5:]
+                ws = re.findall(r"[\w'’\-]+", after.group(1)) if after else []
+                for w in ws + bw:
+                    lw = w.lower().replace("’", "'")
+                    if lw.endswith("'s"):
+                        continue  # "Mr Paton's secretary": a role of someone else
+                    if lw in _ROLES:
+                        roles.add(_ROLES[lw])
+        self.role_cache[key] = frozenset(roles)
+        return self.role_cache[key]
+
+
+def _shift(p: Person | None, base: int) -> Person | None:
+    return None if p is None else replace(p, start=p.start + base, end=p.end + base)
+
+
+# --------------------------------------------------------------------------------------------
+# matching a candidate quotation
+
+
+@dataclass
+class Match:
+    kind: str  # exact | quote | narration | none
+    doc: int = 0
+    quote: int = -1  # source quote index (quote matches)
+    toks: list[Tok] = field(default_factory=list)  # source words compared against
+    diff: Diff | None = None
+    score: float = 0.0
+    alts: list[tuple[int, int]] = field(default_factory=list)  # every (doc, quote) holding it verbatim
+
+
+def _exact(piece: list[Tok], docs: list[DocQuotes], linked: set[tuple[int, int]]) -> Match | None:
+    """Every verbatim occurrence of the piece among the sources' quoted words; linked ones first."""
+    norms = [t.norm for t in piece]
+    occ = []
+    for d, dq in enumerate(docs):
+        hay = [t.norm for t in dq.stream]
+        i = find_run(hay, norms)
+        while i >= 0:
+            occ.append((d, i))
+            nxt = find_run(hay[i + 1:], norms)
+            i = i + 1 + nxt if nxt >= 0 else -1
+    if not occ:
+        return None
+    occ.sort(key=lambda o: (o[0], docs[o[0]].owner[o[1]]) not in linked)
+    d, i = occ[0]
+    dq = docs[d]
+    return Match("exact", d, dq.owner[i], dq.stream[i:i + len(piece)], score=1.0,
+                 alts=[(od, docs[od].owner[oi]) for od, oi in occ])
+
+
+def _quote_window(dq: DocQuotes, qi: int, n: int) -> list[tuple[int, int]]:
+    """Stream ranges to compare a piece of ``n`` words with: the quote, and it joined to its neighbours."""
+    lo, hi = dq.qrange[qi]
+    out = [(lo, hi)]
+    if n > 0.8 * (hi - lo):
+        if qi > 0:
+            out.append((dq.qrange[qi - 1][0], hi))
+        if qi + 1 < len(dq.qrange):
+            out.append((lo, dq.qrange[qi + 1][1]))
+    return out
+
+
+def _best_diff(piece: list[Tok], cand_text: str, dq: DocQuotes, ranges) -> tuple[Diff, list[Tok]]:
+    """The diff against the chosen quote, or against it joined to a neighbour when the piece
+    clearly runs on into that one (several matched words more, and still covering the quote)."""
+    best = None
+    anchor = ranges[0]
+    for lo, hi in ranges:
+        toks = dq.stream[lo:hi]
+        df = diff_words(piece, toks, cand_text, dq.text)
+        added = sum(len(tokenize(o["candidate"])) for o in df.ops if o["op"] != "equal")
+        quality = df.matched - 0.5 * added
+        if best is not None:
+            covers = lo + df.src_lo < anchor[1] and lo + df.src_hi > anchor[0]
+            if quality < best[0] + 2 or not covers:
+                continue
+        best = (quality, df, toks)
+    assert best is not None
+    return best[1], best[2]
+
+
+def accept(piece: list[Tok], target: list[Tok], linked: bool, ranked: bool) -> float | None:
+    """How well a source quote can be the counterpart of a piece, or None if it cannot be.
+
+    A quote in a source sentence the alignment links to this one needs little lexical
+    support (the rewrite may reword it heavily); one elsewhere needs most of the words.
+    """
+    ov, shared = overlap(piece, target)
+    if linked:
+        if (ov >= 0.25 and shared >= 1) or (ranked and ((ov >= 0.15 and shared >= 2) or len(piece) <= 4)):
+            return ov + 0.3 + (0.2 if ranked else 0.0)
+        return None
+    if len(piece) <= 4:
+        return ov if shared >= 2 else None
+    tset = {t.norm for t in target}
+    all_ov = sum(1 for t in piece if t.norm in tset) / len(piece)
+    if shared >= 2 and (ov >= 0.5 or all_ov >= 0.6):
+        return ov
+    return None
+
+
+def match_piece(piece: list[Tok], cand_text: str, docs: list[DocQuotes],
+                linked: list[tuple[int, int]], ranked: tuple[int, int] | None = None) -> Match:
+    """Where the sources have this piece of a quotation, and how it differs from them."""
+    linked_set = set(linked)
+    hit = _exact(piece, docs, linked_set)
+    if hit:
+        return hit
+    options = []
+    for d, dq in enumerate(docs):
+        for qi in range(len(dq.quotes)):
+            lo, hi = dq.qrange[qi]
+            if hi <= lo:
+                continue
+            is_linked = (d, qi) in linked_set
+            sc = accept(piece, dq.stream[lo:hi], is_linked, (d, qi) == ranked)
+            if sc is not None:
+                options.append((sc, is_linked, d, qi))
+    for sc, is_linked, d, qi in sorted(options, key=lambda x: -x[0]):
+        dq = docs[d]
+        df, toks = _best_diff(piece, cand_text, dq, _quote_window(dq, qi, len(piece)))
+        if not is_linked and df.matched < 0.4 * len(piece):
+            continue  # the shared words are scattered: not the same statement
+        src = toks[df.src_lo:df.src_hi]
+        owner = dq.owner[dq.stream.index(src[0])] if src else qi
+        return Match("quote", d, owner, src, df, sc)
+    return Match("none")
+
+
+def match_narration(piece: list[Tok], cand_text: str, docs: list[DocQuotes],
+                    min_overlap: float = 0.6, exact_only: bool = False) -> Match:
+    """Quoted words the source has only as narration (reported speech, or the reporter's own)."""
+    norms = [t.norm for t in piece]
+    for d, dq in enumerate(docs):
+        i = find_run([t.norm for t in dq.words], norms)
+        if i >= 0:
+            toks = dq.words[i:i + len(piece)]
+            before = dq.text[max(0, toks[0].start - 3):toks[0].start].strip()
+            after = dq.text[toks[-1].end:toks[-1].end + 3].strip(" .,;:!?")
+            if before[-1:] in QUOTE_CHARS or after[:1] in QUOTE_CHARS:
+                # quoted in the source too, with marks the segmenter did not pair up
+                return Match("exact", d, -1, toks, score=1.0)
+            return Match("narration", d, -1, toks, score=1.0)
+    if exact_only:
+        return Match("none")
+    best = None
+    for d, dq in enumerate(docs):
+        for toks in dq.sentence_words():
+            ov, shared = overlap(piece, toks)
+            if ov >= min_overlap and shared >= 3 and (best is None or ov > best[0]):
+                best = (ov, d, toks)
+    if best is None:
+        return Match("none")
+    ov, d, toks = best
+    df = diff_words(piece, toks, cand_text, docs[d].text)
+    return Match("narration", d, -1, toks[df.src_lo:df.src_hi], df, ov)
+
+
+# --------------------------------------------------------------------------------------------
+# the detector
+
+
+def _title_like(text: str) -> bool:
+    ws = re.findall(r"[^\W_]+", text)
+    cw = [w for w in ws if w.lower() not in STOP]
+    return bool(cw) and all(w[0].isupper() or w[0].isdigit() for w in cw)
+
+
+def _describe(ops: list[dict], limit: int = 3) -> str:
+    parts = []
+    for o in ops:
+        if o["op"] == "replace":
+            parts.append(f"“{o['source']}” became “{o['candidate']}”")
+        elif o["op"] == "insert":
+            parts.append(f"“{o['candidate']}” was added")
+        elif o["op"] == "delete":
+            parts.append(f"“{o['source']}” was dropped")
+    more = len(parts) - limit
+    s = "; ".join(parts[:limit])
+    return s + (f" and {more} more change{'s' if more > 1 else ''}" if more > 0 else "")
+
+
+class _Sentences:
+    """Offsets -> alignment sentence indices, for candidate and source sides."""
+
+    def __init__(self, ctx: Context):
+        self.cand = sorted((s.start, s.end, i) for i, s in enumerate(ctx.cand_sentences))
+        self.src: dict[int, list[tuple[int, int, int]]] = {}
+        for i, s in enumerate(ctx.src_sentences):
+            self.src.setdefault(s.doc, []).append((s.start, s.end, i))
+        for v in self.src.values():
+            v.sort()
+
+    @staticmethod
+    def _find(rows, pos):
+        k = bisect.bisect_right(rows, (pos, float("inf"), 0)) - 1
+        if k >= 0 and rows[k][0] <= pos < rows[k][1] + 1:
+            return rows[k][2]
+        return None
+
+    def cand_index(self, pos: int) -> int | None:
+        return self._find(self.cand, pos)
+
+    def src_index(self, doc: int, pos: int) -> int | None:
+        return self._find(self.src.get(doc, []), pos)
 
 
 def detect(ctx: Context) -> list[Finding]:
-    return []
+    if not ctx.derived:
+        return []
+    docs = [DocQuotes.build(s) for s in ctx.sources]
+    cdq = DocQuotes.build(ctx.candidate)
+    sents = _Sentences(ctx)
+    sent_quotes: dict[int, list[tuple[int, int]]] = {}  # alignment source sentence -> its quotes
+    for d, dq in enumerate(docs):
+        for qi, q in enumerate(dq.quotes):
+            si = sents.src_index(d, q.start)
+            if si is not None:
+                sent_quotes.setdefault(si, []).append((d, qi))
+    cand_sent_of = [sents.cand_index(q.start) for q in cdq.quotes]
+
+    findings: list[Finding] = []
+    text = cdq.text
+    head_end = _headline_end(ctx.candidate)
+    for ci, q in enumerate(cdq.quotes):
+        if suspect_quote(text[q.start:q.end], text[q.start - 1:q.start] if q.start else ""):
+            continue
+        linked = _linked_quotes(ctx, cand_sent_of[ci], sents, sent_quotes)
+        ranked = _ranked_counterpart(ctx, ci, cand_sent_of, sent_quotes)
+        results = []
+        for piece in pieces(text[q.start:q.end], q.start):
+            m = match_piece(piece, text, docs, linked, ranked)
+            if m.kind != "exact":
+                # quoted words the source has verbatim in its narration
+                nm = match_narration(piece, text, docs, exact_only=m.kind == "quote")
+                if nm.kind != "none" and (m.kind == "none" or nm.score == 1.0):
+                    m = nm
+            results.append((piece, m))
+        if results:
+            findings += _quote_findings(ctx, q, ci, results, cdq, docs, headline=q.start < head_end)
+    return _merge_neighbours(ctx, findings)
+
+
+def _headline_end(seg: Segmented) -> int:
+    """End of the candidate's headline paragraph (0 when it starts with body text)."""
+    paras = seg.doc.paragraphs
+    if not paras:
+        return 0
+    first = paras[0]
+    t = seg.doc.text[first.start:first.end].strip()
+    if seg.doc.title and t == seg.doc.title.strip():
+        return first.end
+    if len(t.split()) <= 25 and t and t.rstrip("\"'”’")[-1:] not in ".!?:":
+        return first.end
+    return 0
+
+
+def _linked_quotes(ctx: Context, cand_sent: int | None, sents: _Sentences,
+                   sent_quotes) -> list[tuple[int, int]]:
+    """Source quotes inside the source sentences the alignment links to this candidate sentence."""
+    if cand_sent is None:
+        return []
+    out = []
+    for s in ctx.source_for(cand_sent):
+        out += sent_quotes.get(sents.src_index(s.doc, s.start), [])
+    return list(dict.fromkeys(out))
+
+
+def _ranked_counterpart(ctx: Context, ci: int, cand_sent_of, sent_quotes):
+    """The source quote at the same rank among the quotes of the best link's sentences."""
+    cs = cand_sent_of[ci]
+    links = ctx.cand_links.get(cs, []) if cs is not None else []
+    if not links:
+        return None
+    link = max(links, key=lambda lk: lk.similarity)
+    cand_q = [i for i, s in enumerate(cand_sent_of) if s in link.candidate]
+    src_q = [k for s in sorted(link.source) for k in sent_quotes.get(s, [])]
+    if len(cand_q) != len(src_q) or ci not in cand_q:
+        return None
+    return src_q[cand_q.index(ci)]
+
+
+def _words_in(text: str) -> int:
+    return len(re.findall(r"\S+", text))
+
+
+def _attr_span(dq: DocQuotes, q: Quote, who: Person, max_words: int = 38) -> tuple[int, int]:
+    """The attribution and the start of the quotation: the sentence, or a cut of it when long."""
+    a, b = dq.region(q)
+    same_para = who.start >= 0 and dq.para_of(who.start) == dq.para_of(q.start)
+    if same_para:
+        a, b = min(a, who.start), max(b, who.end)
+    if _words_in(dq.text[a:b]) <= max_words:
+        return a, b
+    if same_para and who.start < q.start:
+        a = who.start
+    else:
+        a = q.start - 1 if q.start > 0 and dq.text[q.start - 1] in "\"'“‘" else q.start
+    ends = [a + m.end() for m in re.finditer(r"\S+", dq.text[a:b])]
+    return a, ends[min(len(ends), 25) - 1]
+
+
+def _quote_findings(ctx: Context, q: Quote, ci: int, results, cdq: DocQuotes,
+                    docs: list[DocQuotes], headline: bool = False) -> list[Finding]:
+    out: list[Finding] = []
+    text = cdq.text
+    qtext = text[q.start:q.end]
+    kinds = {m.kind for _, m in results}
+    n_words = sum(len(p) for p, _ in results)
+    title_like = n_words <= 6 and _title_like(qtext)
+
+    if kinds == {"none"}:
+        if title_like:
+            return out  # a quoted name or title ("Blind Date"), not speech
+        short = n_words <= 3
+        a, b = _fab_span(cdq, q, short)
+        out.append(Finding(
+            type="fabricated_quote",
+            severity="medium" if short else "high",
+            explanation=(f"The quoted words “{qtext.strip()}” appear nowhere in the source."
+                         if short else "This quotation has no counterpart in the source: "
+                         "no quote or sentence there says anything close to it."),
+            candidate=ctx.cand_span(a, b),
+            confidence=0.7 if short else 0.85,
+            details={"quote": qtext},
+        ))
+        return out
+    if headline:
+        return out  # headlines paraphrase inside quote marks by convention
+
+    attribution = None if title_like else _attribution(ctx, q, ci, results, cdq, docs, short=n_words < 4)
+    altered = _altered(ctx, q, results, cdq, docs)
+    if altered is not None and attribution is not None and altered.severity != "high":
+        # the words moved to another speaker were only adapted ("your" -> "his"): one finding
+        changed = [o for o in altered.details["diff"] if o["op"] in ("replace", "insert", "delete")]
+        attribution.details["diff"] = altered.details["diff"]
+        attribution.explanation = attribution.explanation[:-1] + (
+            f"; inside the quotation marks {_describe(changed)}.")
+        altered = None
+    return [f for f in (altered, attribution) if f is not None]
+
+
+def _altered(ctx: Context, q: Quote, results, cdq: DocQuotes, docs: list[DocQuotes]) -> Finding | None:
+    """altered_quote: the words inside the marks differ from the source's, or are its narration."""
+    text = cdq.text
+
+    def diff_of(p, m) -> list[dict]:
+        if m.diff is not None:
+            return m.diff.ops
+        if m.kind == "none":
+            return [{"op": "insert", "source": "", "candidate": text[p[0].start:p[-1].end]}]
+        return [{"op": "equal", "source": docs[m.doc].text[m.toks[0].start:m.toks[-1].end],
+                 "candidate": text[p[0].start:p[-1].end]}]
+
+    changed = [(p, m) for p, m in results if m.kind == "none" or (m.diff is not None and m.diff.changed)]
+    narrated = [(p, m) for p, m in results if m.kind == "narration" and len(p) >= 5]
+    if not (changed or narrated):
+        return None
+    ops: list[dict] = []
+    for i, (p, m) in enumerate(results):
+        if i and _ELLIPSIS.search(text[results[i - 1][0][-1].end:p[0].start]):
+            ops.append({"op": "ellipsis", "source": "", "candidate": "…"})
+        ops += diff_of(p, m)
+    ref = next((m for _, m in changed + narrated if m.toks), None)
+    doc = ref.doc if ref else 0
+    src_toks = [t for _, m in changed + narrated if m.doc == doc for t in m.toks]
+    only_narration = all(m.kind in ("narration", "none") for _, m in results)
+    changed_ops = [o for o in ops if o["op"] in ("replace", "insert", "delete")]
+    if changed_ops and only_narration:
+        expl = ("The source has these words only as narration, not as a quotation, and the "
+                f"candidate's quotation changes them: {_describe(changed_ops)}.")
+    elif changed_ops:
+        expl = f"The words inside the quotation marks differ from the source's: {_describe(changed_ops)}."
+    else:
+        expl = "The source says this in its own narration; the candidate presents it as a direct quotation."
+    a, b = _changed_extent(cdq, q, results)
+    weight = change_weight(ops) if changed_ops else "function"
+    return Finding(
+        type="altered_quote",
+        severity={"content": "high", "function": "medium", "variant": "low"}[weight],
+        explanation=expl,
+        candidate=ctx.cand_span(a, b),
+        source=ctx.src_span(doc, min(t.start for t in src_toks), max(t.end for t in src_toks))
+        if src_toks else None,
+        source_doc=doc,
+        confidence=0.7 if only_narration else 0.9,
+        details={"diff": ops, "quote": text[q.start:q.end], "source_is_narration": only_narration},
+    )
+
+
+def _attribution(ctx: Context, q: Quote, ci: int, results, cdq: DocQuotes,
+                 docs: list[DocQuotes], short: bool = False) -> Finding | None:
+    """attribution_change when the source's speaker of these words cannot be the candidate's.
+
+    A short quoted phrase is often a scare quote whose speaker is loose, so it counts only
+    when both sides name the speaker in the quotation's own sentence.
+    """
+    who = cdq.speakers[ci] if ci < len(cdq.speakers) else None
+    # the candidate must name its speaker in the quotation's own sentence
+    if who is None or not who.resolved or who.how != "explicit" or (short and not who.names):
+        return None
+    m = next((m for _, m in results if m.kind in ("exact", "quote") and m.quote >= 0), None)
+    if m is None:
+        return None
+    holders = m.alts or [(m.doc, m.quote)]
+    verdicts = []
+    for d, qi in holders:
+        dq = docs[d]
+        src_who = dq.speakers[qi]
+        if src_who is None or not src_who.resolved:
+            return None  # an unresolved speaker is no evidence
+        if short and (src_who.how != "explicit" or not src_who.names):
+            return None
+        verdicts.append(same_person(who, src_who, lambda p, dq=dq: cdq.roles_of(p) | dq.roles_of(p)))
+    if any(v is not False for v in verdicts):
+        return None
+    d, qi = holders[0]
+    dq = docs[d]
+    src_who = dq.speakers[qi]
+    a, b = _attr_span(cdq, q, who)
+    sa, sb = _attr_span(dq, dq.quotes[qi], src_who)
+    return Finding(
+        type="attribution_change",
+        severity="high",
+        explanation=(f"The candidate gives these quoted words to {who.text}; "
+                     f"the source gives them to {src_who.text}."),
+        candidate=ctx.cand_span(a, b),
+        source=ctx.src_span(d, sa, sb),
+        source_doc=d,
+        confidence=0.8,
+        details={"candidate_speaker": who.text, "source_speaker": src_who.text,
+                 "quote": cdq.text[q.start:q.end]},
+    )
+
+
+def _merge_neighbours(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    """Quotations side by side in one sentence ("“incorrect” and “reckless”") make one finding."""
+    out: list[Finding] = []
+    text = ctx.candidate_text
+    for f in sorted(findings, key=lambda f: (f.type, f.candidate.start if f.candidate else 0)):
+        prev = out[-1] if out else None
+        if (prev is not None and prev.type == f.type and f.type in ("altered_quote", "fabricated_quote")
+                and prev.candidate and f.candidate and prev.source_doc == f.source_doc
+                and 0 <= f.candidate.start - prev.candidate.end <= 12
+                and not re.search(r"[.!?]\s", text[prev.candidate.end:f.candidate.start])):
+            prev.candidate = ctx.cand_span(prev.candidate.start, max(prev.candidate.end, f.candidate.end))
+            if prev.source and f.source:
+                prev.source = ctx.src_span(prev.source_doc, min(prev.source.start, f.source.start),
+                                           max(prev.source.end, f.source.end))
+            if "diff" in prev.details and "diff" in f.details:
+                prev.details["diff"] = prev.details["diff"] + [
+                    {"op": "gap", "source": "", "candidate": ""}] + f.details["diff"]
+                changed = [o for o in prev.details["diff"] if o["op"] in ("replace", "insert", "delete")]
+                prev.explanation = ("The words inside the quotation marks differ from the source's: "
+                                    f"{_describe(changed)}.")
+            if f.type == "fabricated_quote":
+                prev.explanation = (f"The quoted words “{prev.candidate.text.strip()}” appear nowhere "
+                                    "in the source.")
+            if SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[prev.severity]:
+                prev.severity = f.severity
+            continue
+        out.append(f)
+    return out
+
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def _fab_span(cdq: DocQuotes, q: Quote, short: bool) -> tuple[int, int]:
+    """A fabricated quotation itself; a short one with a few words around it so it reads."""
+    if not short:
+        return q.start, q.end
+    lo, hi = cdq.region(q)
+    before = [m.start() for m in re.finditer(r"\S+", cdq.text[lo:q.start])][-5:]
+    after = [m.end() for m in re.finditer(r"\S+", cdq.text[q.end:hi])][:4]
+    return (lo + before[0] if before else q.start), (q.end + after[-1] if after else q.end)
+
+
+def _changed_extent(cdq: DocQuotes, q: Quote, results) -> tuple[int, int]:
+    """The sentences of the quotation that hold the changes."""
+    changed = [p for p, m in results if m.kind == "none" or (m.diff is not None and m.diff.changed)]
+    if not changed:
+        return q.start, q.end
+    text = cdq.text
+    a, b = changed[0][0].start, changed[-1][-1].end
+    # take in the sentence's closing punctuation, up to the closing quotation mark
+    while b < q.end and not text[b].isspace() and text[b] not in "\"'”’":
+        b += 1
+    if a <= q.start + 1:
+        a = q.start
+    return a, b
