@@ -55,6 +55,10 @@ AFFIX_SUFFIXES = ("ectomy", "otomy", "ology", "ologist", "itis", "osis",
                   "isation", "ization", "ations", "ation", "ings", "ing", "ers", "er", "ish", "less",
                   "ness", "able", "ible", "ised", "ized", "ise", "ize", "ed", "es", "s", "ly")
 
+# verbs that need an object: a line ending on one stops mid-sentence ("Biden also called")
+_TRANSITIVE = _wordset("""said told called made gave took put got asked described named found
+says tells calls makes gives takes puts gets asks describes names finds include includes""")
+
 TERMINAL = ".!?…:;"
 CLOSERS = "\"'”’)]»"
 OPENERS = "\"'“‘([«"
@@ -264,7 +268,11 @@ def scan(text: str, paragraphs: list[tuple[int, int]] | None = None,
         if len(ws) >= 6 and norm in seen:
             issues.append(Issue(pa, pb, "duplicate", "repeats an earlier paragraph word for word"))
             continue
+        if len(ws) >= 10 and _near_duplicate(norm, seen):
+            issues.append(Issue(pa, pb, "duplicate", "repeats an earlier paragraph almost word for word"))
+            continue
         seen.setdefault(norm, pi)
+        issues.extend(_doubled(text, pa, pb))
         frag = _fragment(para, pi, last, ws)
         if frag:
             issues.append(Issue(pa, pb, "fragment", frag))
@@ -291,6 +299,25 @@ def _is_aside(para: str) -> bool:
                         or re.match(r"[a-z0-9]{1,2}[.)]\s", p) is not None)
 
 
+def _near_duplicate(norm: str, seen: dict[str, int]) -> bool:
+    from rapidfuzz import fuzz
+
+    return any(len(k) > 40 and fuzz.ratio(norm, k) >= 95 for k in seen)
+
+
+_DOUBLED = re.compile(r"\b(the|a|an|of|to|in|on|at|for|with|from|by|and|or|is|was|are|were)\s+\1\b",
+                      re.IGNORECASE)
+
+
+def _doubled(text: str, pa: int, pb: int) -> list[Issue]:
+    """A little word written twice ("the the"), which no edit meant."""
+    out = []
+    for m in _DOUBLED.finditer(text, pa, pb):
+        a, b = _window(text, pa + (m.start() - pa), m.end(), pa, pb, before=3, after=3)
+        out.append(Issue(a, b, "stray_words", f"'{m.group(1)}' written twice"))
+    return out
+
+
 def _fragment(para: str, index: int, last: int, ws: list[str]) -> str | None:
     """Why a whole paragraph is a broken-off piece of a sentence, or None."""
     if not ws or _is_aside(para):
@@ -315,7 +342,9 @@ def _fragment(para: str, index: int, last: int, ws: list[str]) -> str | None:
     if len(ws) <= 15:
         if lower_start:
             return "a short paragraph that starts mid-sentence and has no sentence end"
-        return "a short paragraph with no sentence end, not a heading"
+        # a sentence-case subhead ("What happens next") has no comma and no verb at its end
+        if "," in para or re.search(r"(?:ed|ing)$", ws[-1]) or ws[-1].lower() in _TRANSITIVE:
+            return "a short paragraph with no sentence end, not a heading"
     return None
 
 

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from unspin.findings.context import Context
 from unspin.types import Finding, Quote, Segmented
@@ -60,17 +61,26 @@ def tokenize(text: str, base: int = 0) -> list[Tok]:
     out: list[Tok] = []
     text = text.replace("\u00a0", " ")
     for m in _WORD.finditer(text):
-        raw = unicodedata.normalize("NFKC", m.group()).replace("’", "'").lower()
+        raw = m.group()
+        if not raw.isascii():
+            raw = unicodedata.normalize("NFKC", raw)
+        raw = raw.lower()
         s, e = base + m.start(), base + m.end()
+        if "'" not in raw and "’" not in raw:
+            if raw == "n" and text[m.start() - 1:m.start()] in ("'", "’"):
+                raw = "and"  # rock 'n' roll
+            out.append(Tok(raw, s, e))
+            continue
+        raw = raw.replace("’", "'")
         if raw in _CONTRACTIONS:
             out += [Tok(w, s, e) for w in _CONTRACTIONS[raw]]
             continue
         for suf, full in _SUFFIXES.items():
             if raw.endswith(suf) and len(raw) > len(suf):
-                stem = raw[: -len(suf)]
+                root = raw[: -len(suf)]
                 if suf == "n't":
-                    stem = {"wo": "will", "ca": "can", "sha": "shall"}.get(stem, stem)
-                out += [Tok(stem, s, e), Tok(full, s, e)]
+                    root = {"wo": "will", "ca": "can", "sha": "shall"}.get(root, root)
+                out += [Tok(root, s, e), Tok(full, s, e)]
                 break
         else:
             if raw.endswith("'s") and raw[:-2] in _S_PRONOUNS:
@@ -80,6 +90,7 @@ def tokenize(text: str, base: int = 0) -> list[Tok]:
     return out
 
 
+@lru_cache(maxsize=50000)
 def stem(word: str) -> str:
     """A crude stem, enough to see "tarnished" and "tarnish" as one content word."""
     w = word.replace("'", "")
@@ -155,14 +166,20 @@ def find_run(hay: list[str], needle: list[str]) -> int:
         i += 1
 
 
-def overlap(piece: list[Tok], target: list[Tok]) -> tuple[float, int]:
+def stem_sets(toks: list[Tok]) -> tuple[frozenset[str], frozenset[str]]:
+    """(all word stems, content word stems) of a stretch of text."""
+    return frozenset(stem(t.norm) for t in toks), frozenset(content(toks))
+
+
+def overlap(piece: list[Tok], target) -> tuple[float, int]:
     """Share of the piece's content words (all its words when it has few) found in target."""
+    every, cont = target if isinstance(target, tuple) else stem_sets(target)
     pc = content(piece)
     if len(pc) < 3:
         pc = [stem(t.norm) for t in piece]
-        tc = {stem(t.norm) for t in target}
+        tc = every
     else:
-        tc = set(content(target))
+        tc = cont
     if not pc:
         return 0.0, 0
     shared = sum(1 for w in pc if w in tc)
@@ -232,6 +249,13 @@ def diff_words(cand: list[Tok], src: list[Tok], cand_text: str, src_text: str) -
     # where the source statement runs on past the quotation's edge, a replaced stretch there
     # covers no more source words than candidate words
     first, last = codes[0], codes[-1]
+    if last[0] == "replace":
+        # "retrial" against "re-trial": the window may have cut the compound in two
+        joined = "".join(t.norm for t in cand[last[3]:last[4]])
+        for k in range(last[1] + 1, min(len(src), last[1] + (last[4] - last[3]) + 3) + 1):
+            if "".join(t.norm for t in src[last[1]:k]) == joined:
+                last[0], last[2] = "equal", k
+                break
     if first[0] == "replace" and first[1] > 0 and first[2] - first[1] > first[4] - first[3]:
         first[1] = first[2] - (first[4] - first[3])
     if last[0] == "replace" and last[2] < len(src) and last[2] - last[1] > last[4] - last[3]:
@@ -331,11 +355,11 @@ _SUBJ = rf"(?:{_ROLE_NP}|{_PLURAL_ROLE}|{_NAME}|[Hh]e|[Ss]he|[Tt]hey)"
 _AUX = r"(?:\s+(?:himself|herself|themselves|had|has|have|also|then|later|allegedly|previously|" \
        r"again|once|yesterday|today|simply|quickly|repeatedly|further|flatly))*"
 _ATTR_FWD = re.compile(rf"(?<![\w'’])({_SUBJ})((?:'s|’s)\s+[a-z]+)?"  # "Mr Paton's secretary"
-                       rf"(?:\s*,[^,;:\"“”]{{1,90}},){{0,2}},?{_AUX}\s+(?:{_VERBS})\b")
+                       rf"((?:\s*,[^,;:\"“”]{{1,90}}){{0,3}}),?{_AUX}\s+(?:{_VERBS})\b")
 _INV_VERBS = (r"said|says|added|adds|asked|replied|continued|stated|explained|insisted|argued|mused|"
               r"remarked|wrote|warned|declared|noted|observed|recalled|responded|retorted|concluded")
-# "..., said Mr Browne." : the inverted speaker closes the clause
-_ATTR_INV = re.compile(rf"\b(?:{_INV_VERBS})\s+({_ROLE_NP}|{_NAME})(?=\s*(?:[,.;:!?—]|$))")
+# "..., said Mr Browne." : the inverted speaker closes the clause ("asked Cobb:" names the addressee)
+_ATTR_INV = re.compile(rf"\b(?:{_INV_VERBS})\s+({_ROLE_NP}|{_NAME})(?=\s*(?:[,.;!?—]|$))")
 _ATTR_BY = re.compile(rf"\b(?:told|informed|warned|described|quoted)\s+by\s+({_SUBJ})((?:'s|’s)\s+[a-z]+)?")
 _ATTR_ACC = re.compile(rf"\b[Aa]ccording to\s+({_SUBJ})")
 _SUBJECT = re.compile(rf"(?:^|[,;:]\s+|\b(?:and|but|then|when|while)\s+)({_NAME})\s+([a-z]+)")
@@ -432,6 +456,9 @@ def attributions(narration: str, inverted: bool = True, passive: bool = True):
     for rx in rxs:
         for m in rx.finditer(narration):
             if rx is _ATTR_FWD:
+                head = re.findall(r"[\w'’]+", m.group(0))
+                if len(head) >= 2 and head[-2].lower() in ("was", "were", "been", "being", "is", "are", "be"):
+                    continue  # "Irving was described as": the passive subject is not the speaker
                 before = narration[:m.start(1)].rstrip()
                 last = re.findall(r"[\w'’]+$", before)
                 if before and before[-1] not in ",;:—–-(\"“'‘" and not (
@@ -444,6 +471,14 @@ def attributions(narration: str, inverted: bool = True, passive: bool = True):
                 nxt = re.match(r"\s+([a-z][\w\-]*)", narration[m.end(1):])
                 poss = nxt.group(1) if nxt else None  # "Mr Paton's secretary"
             p = parse_person(m.group(1), m.start(1), poss)
+            if p is not None and rx is _ATTR_FWD and not p.names and m.group(3):
+                # "Defending, Ivor Frank said": the role opens the clause, the name follows
+                for seg in reversed(m.group(3).split(",")):
+                    if re.fullmatch(_NAME, seg.strip()):
+                        q = parse_person(seg.strip(), m.start(3) + m.group(3).rfind(seg.strip()))
+                        if q is not None and q.names:
+                            p = replace(q, roles=q.roles | p.roles)
+                        break
             if p is not None:
                 yield m, p
 
@@ -498,6 +533,9 @@ class DocQuotes:
     para_starts: list[int] = field(default_factory=list)
     role_cache: dict[str, frozenset[str]] = field(default_factory=dict)
     _sent_words: list[list[Tok]] | None = None
+    _qsets: dict | None = None
+    _people: frozenset[str] | None = None
+    _ssets: list | None = None
 
     @classmethod
     def build(cls, seg: Segmented) -> DocQuotes:
@@ -512,6 +550,20 @@ class DocQuotes:
         dq.words = tokenize(text)
         dq._resolve()
         return dq
+
+    def quote_sets(self, qi: int) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        if self._qsets is None:
+            self._qsets = {}
+        if qi not in self._qsets:
+            lo, hi = self.qrange[qi]
+            toks = self.stream[lo:hi]
+            self._qsets[qi] = (*stem_sets(toks), frozenset(t.norm for t in toks))
+        return self._qsets[qi]
+
+    def sentence_sets(self) -> list[tuple[frozenset[str], frozenset[str]]]:
+        if self._ssets is None:
+            self._ssets = [stem_sets(toks) for toks in self.sentence_words()]
+        return self._ssets
 
     def sentence_words(self) -> list[list[Tok]]:
         if self._sent_words is None:
@@ -572,10 +624,10 @@ class DocQuotes:
         return min(s.start for s in touched), max(s.end for s in touched)
 
     def _resolve(self) -> None:
-        """Speakers by two independent readings, the segmenter's and this module's own.
+        """Speakers read by this module, checked against the segmenter's reading.
 
-        Where both read a speaker and they cannot be one person, the speaker is unknown: an
-        attribution finding must not rest on a misreading of either.
+        Where the two cannot be one person, the speaker is unknown: an attribution finding
+        must not rest on a misreading of either.
         """
         mine: list[Person | None] = []
         for i, q in enumerate(self.quotes):
@@ -595,20 +647,12 @@ class DocQuotes:
         self.speakers = []
         for q, own in zip(self.quotes, mine, strict=True):
             seg = self._from_segment(q)
-            if own is None or seg is None:
-                one = own or seg
-                self.speakers.append(one if one is not None and one.how == "explicit" else None)
-                continue
-            same = same_person(own, seg, self.roles_of)
-            if same is False:
+            if own is None or (seg is not None and same_person(own, seg, self.roles_of) is False):
                 self.speakers.append(None)
-            elif same is None:
-                pick = [x for x in (own, seg) if x.how == "explicit"]
-                self.speakers.append(pick[0] if pick else None)
+            elif seg is not None and seg.names and not own.names and same_person(own, seg, self.roles_of):
+                self.speakers.append(replace(seg, start=own.start, end=own.end, how=own.how))
             else:
-                best = own if len(own.names) >= len(seg.names) else seg
-                how = "explicit" if "explicit" in (own.how, seg.how) else best.how
-                self.speakers.append(replace(best, how=how))
+                self.speakers.append(own)
 
     def _previous_paragraph_speaker(self, q: Quote) -> Person | None:
         """A quotation opening a paragraph right after "..., he said." continues that speaker."""
@@ -653,8 +697,8 @@ class DocQuotes:
                 if p is not None and p.names and m.group(2).lower() not in _NOT_VERBS:
                     mentions.append((s.start + m.start(1), p))
         mentions.sort(key=lambda x: x[0])
-        fallback = None
-        for _, p in reversed(mentions):
+        pick: tuple[int, Person] | None = None
+        for where, p in reversed(mentions):
             if pron.gender and p.gender and p.gender != pron.gender:
                 continue
             if pron.text.lower() == "they" and p.names:
@@ -662,15 +706,33 @@ class DocQuotes:
             if pron.gender and not p.gender:
                 # "she" after "Ms Evans said Guscott told police": prefer the speaker whose
                 # gender is known to fit, nearest first
-                fallback = fallback or p
+                pick = pick or (where, p)
                 continue
-            fallback = p
+            pick = (where, p)
             break
-        if fallback is None:
+        if pick is None:
             return None
-        p = fallback
+        at, p = pick
+        # someone else named between the antecedent and the pronoun makes it a guess
+        between = self.narration(at, pos)
+        others = {w.lower() for w in re.findall(r"[A-Z][\w'’\-]+", between)} & self.person_names()
+        if others - p.names:
+            return None
         # the pronoun's gender is not passed on: it would make this guess look like evidence
         return Person(p.text, p.names, p.roles, p.gender, start=pron.start, end=pron.end, how="resolved")
+
+    def person_names(self) -> frozenset[str]:
+        """Name words of the people this document has speak or titles (Mr, Judge ...)."""
+        if self._people is None:
+            people: set[str] = set()
+            for s in self.seg.sentences:
+                for _, p in attributions(self.narration(s.start, s.end), passive=False):
+                    people |= p.names
+            for m in re.finditer(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Judge|Sir|Lady|Lord|Prof|Det|Pc|Sgt)\.?\s+"
+                                 r"((?:[A-Z][\w'’\-]+\s+)*[A-Z][\w'’\-]+)", self.text):
+                people |= {w.lower() for w in m.group(1).split()}
+            self._people = frozenset(people)
+        return self._people
 
     def roles_of(self, person: Person) -> frozenset[str]:
         """Roles a named person is given anywhere in this document ("Greg Holland, the ... manager")."""
@@ -767,21 +829,22 @@ def _best_diff(piece: list[Tok], cand_text: str, dq: DocQuotes, ranges) -> tuple
     return best[1], best[2]
 
 
-def accept(piece: list[Tok], target: list[Tok], linked: bool, ranked: bool) -> float | None:
+def accept(piece: list[Tok], target: tuple[frozenset[str], frozenset[str], frozenset[str]], linked: bool,
+           ranked: bool) -> float | None:
     """How well a source quote can be the counterpart of a piece, or None if it cannot be.
 
-    A quote in a source sentence the alignment links to this one needs little lexical
-    support (the rewrite may reword it heavily); one elsewhere needs most of the words.
+    ``target`` is the quote's (stems, content stems, words). A quote in a source sentence the
+    alignment links to this one needs little lexical support (the rewrite may reword it
+    heavily); one elsewhere needs most of the words.
     """
-    ov, shared = overlap(piece, target)
+    ov, shared = overlap(piece, target[:2])
     if linked:
         if (ov >= 0.25 and shared >= 1) or (ranked and ((ov >= 0.15 and shared >= 2) or len(piece) <= 4)):
             return ov + 0.3 + (0.2 if ranked else 0.0)
         return None
     if len(piece) <= 4:
         return ov if shared >= 2 else None
-    tset = {t.norm for t in target}
-    all_ov = sum(1 for t in piece if t.norm in tset) / len(piece)
+    all_ov = sum(1 for t in piece if t.norm in target[2]) / len(piece)
     if shared >= 2 and (ov >= 0.5 or all_ov >= 0.6):
         return ov
     return None
@@ -801,7 +864,7 @@ def match_piece(piece: list[Tok], cand_text: str, docs: list[DocQuotes],
             if hi <= lo:
                 continue
             is_linked = (d, qi) in linked_set
-            sc = accept(piece, dq.stream[lo:hi], is_linked, (d, qi) == ranked)
+            sc = accept(piece, dq.quote_sets(qi), is_linked, (d, qi) == ranked)
             if sc is not None:
                 options.append((sc, is_linked, d, qi))
     for sc, is_linked, d, qi in sorted(options, key=lambda x: -x[0]):
@@ -833,8 +896,8 @@ def match_narration(piece: list[Tok], cand_text: str, docs: list[DocQuotes],
         return Match("none")
     best = None
     for d, dq in enumerate(docs):
-        for toks in dq.sentence_words():
-            ov, shared = overlap(piece, toks)
+        for toks, sets in zip(dq.sentence_words(), dq.sentence_sets(), strict=True):
+            ov, shared = overlap(piece, sets)
             if ov >= min_overlap and shared >= 3 and (best is None or ov > best[0]):
                 best = (ov, d, toks)
     if best is None:
@@ -1049,9 +1112,11 @@ def _altered(ctx: Context, q: Quote, results, cdq: DocQuotes, docs: list[DocQuot
         if i and _ELLIPSIS.search(text[results[i - 1][0][-1].end:p[0].start]):
             ops.append({"op": "ellipsis", "source": "", "candidate": "…"})
         ops += diff_of(p, m)
-    ref = next((m for _, m in changed + narrated if m.toks), None)
+    ref = next((m for _, m in changed + narrated if m.toks), None) or \
+        next((m for _, m in results if m.toks), None)
     doc = ref.doc if ref else 0
-    src_toks = [t for _, m in changed + narrated if m.doc == doc for t in m.toks]
+    src_toks = [t for _, m in changed + narrated if m.doc == doc for t in m.toks] or \
+        [t for _, m in results if m.doc == doc for t in m.toks]  # a sentence added among kept ones
     only_narration = all(m.kind in ("narration", "none") for _, m in results)
     changed_ops = [o for o in ops if o["op"] in ("replace", "insert", "delete")]
     if changed_ops and only_narration:
