@@ -9,7 +9,7 @@ from unspin.align import align, shared_runs, tokens, verbatim_mask
 from unspin.embed import get_backend
 from unspin.ingest import load
 from unspin.segment import segment
-from unspin.types import Document
+from unspin.types import Document, UnspinError
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +136,14 @@ def test_empty_candidate(encoder):
     empty = segment(Document(text="", paragraphs=[]))
     a = align([src], empty, encoder)
     assert a.links == [] and a.coverage.candidate_supported == 0.0
+
+
+def test_too_many_pairs_is_a_user_error(encoder, monkeypatch):
+    import unspin.align
+
+    monkeypatch.setattr(unspin.align, "MAX_PAIRS", 10)
+    with pytest.raises(UnspinError, match="too long"):
+        align([_seg(SOURCE)], _seg(SOURCE), encoder)
 
 
 def test_shared_runs_and_verbatim_mask():

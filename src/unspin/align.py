@@ -1,12 +1,14 @@
 """Sentence alignment between the source(s) and a candidate.
 
-Similarity mixes lexical evidence (idf-weighted shared content words, hashed character
-4-grams, rapidfuzz ratios) with the encoder's cosine, because spun rewrites keep the
-meaning while changing most words, and newspaper copy keeps the words. A Viterbi pass over
-the similarity matrix prefers source order (a small bonus for following the previous link),
-so close calls go to the sentence that keeps the story's order; neighbours are then joined
-where that explains more (merges 2:1, splits 1:2). Everything is vectorised: a pair of
-1,000-word articles aligns in a few milliseconds besides encoding.
+Similarity mixes lexical evidence (idf-weighted shared content stems, shared character
+4-grams, rapidfuzz ratio) with the encoder's cosine, because spun rewrites keep the meaning
+while changing most words, and newspaper copy keeps the words; the cosine is damped where
+almost no words are shared, since sentences on the same topic score high without being
+the same statement. A Viterbi pass over the similarity matrix prefers source order (a bonus
+for following the previous link, a cost for jumping far), so close calls go to the sentence
+that keeps the story's order; neighbours are then joined where that explains more (merges
+2:1, splits 1:2). Pair features are sparse joins and rapidfuzz's cdist: a pair of 1,000-word
+articles aligns in about 20 ms with model2vec encoding included.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from unspin.types import Alignment, Coverage, Link, Segmented
+from unspin.types import Alignment, Coverage, Link, Segmented, UnspinError
 
 # Links below LINK_MIN are not made; the order bonus can pull a pair up to it.
 LINK_MIN = 0.42
@@ -26,8 +28,9 @@ STRONG = 0.55  # below this a link is only "partial"
 BONUS_NEXT = 0.08  # candidate follows the next source sentence
 BONUS_NEAR = 0.05  # a short skip forward (an omission) or the same sentence again (a split)
 LEX_FLOOR, LEX_SPAN = 0.05, 0.20  # lexical support below LEX_FLOOR + LEX_SPAN damps the cosine
-SEM_LOW, SEM_HIGH = 0.30, 0.85
+SEM_LOW, SEM_HIGH = 0.30, 0.85  # cosine mapped to 0 and 1 when the encoder gives no cos_range
 JUMP = 0.04  # cost of jumping elsewhere in the source (reordering), so far jumps need more evidence
+MAX_PAIRS = 6_000_000  # sentence pairs (~2,450 x 2,450): about 0.5 GB of pair matrices
 VERBATIM_RUN = 6  # words: a shared run at least this long counts as verbatim copy
 
 _STOPWORD_TEXT = """
@@ -368,6 +371,9 @@ def align(sources: list[Segmented], candidate: Segmented, encoder) -> Alignment:
     """Links from the concatenated source sentences to the candidate sentences, and coverage."""
     src_sents = [s for seg in sources for s in seg.sentences]
     cand_sents = list(candidate.sentences)
+    if len(src_sents) * len(cand_sents) > MAX_PAIRS:
+        raise UnspinError(f"texts too long to compare: {len(src_sents)} source x {len(cand_sents)} candidate "
+                          f"sentences (at most {MAX_PAIRS:,} pairs); split them into articles")
     src = _Side.build([s.text for s in src_sents])
     cand = _Side.build([s.text for s in cand_sents])
     texts = src.texts + cand.texts
