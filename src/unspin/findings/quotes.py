@@ -171,15 +171,17 @@ def stem_sets(toks: list[Tok]) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(stem(t.norm) for t in toks), frozenset(content(toks))
 
 
-def overlap(piece: list[Tok], target) -> tuple[float, int]:
+def piece_stems(piece: list[Tok]) -> tuple[list[str], bool]:
+    """The stems a piece is compared by: its content words, or all its words when it has few."""
+    pc = content(piece)
+    return (pc, True) if len(pc) >= 3 else ([stem(t.norm) for t in piece], False)
+
+
+def overlap(piece: list[Tok], target, stems: tuple[list[str], bool] | None = None) -> tuple[float, int]:
     """Share of the piece's content words (all its words when it has few) found in target."""
     every, cont = target if isinstance(target, tuple) else stem_sets(target)
-    pc = content(piece)
-    if len(pc) < 3:
-        pc = [stem(t.norm) for t in piece]
-        tc = every
-    else:
-        tc = cont
+    pc, by_content = stems or piece_stems(piece)
+    tc = cont if by_content else every
     if not pc:
         return 0.0, 0
     shared = sum(1 for w in pc if w in tc)
@@ -264,6 +266,10 @@ def diff_words(cand: list[Tok], src: list[Tok], cand_text: str, src_text: str) -
     def text_of(toks: list[Tok], lo: int, hi: int, text: str) -> str:
         if lo >= hi:
             return ""
+        split = (lo > 0 and toks[lo - 1].start == toks[lo].start) or \
+            (hi < len(toks) and toks[hi].start == toks[hi - 1].start)
+        if split:  # part of an expanded contraction ("he's" -> he / is): show the words compared
+            return " ".join(t.norm for t in toks[lo:hi])
         return text[toks[lo].start:toks[hi - 1].end]
 
     ops, matched = [], 0
@@ -525,7 +531,6 @@ class DocQuotes:
     seg: Segmented
     text: str
     quotes: list[Quote]
-    speakers: list[Person | None] = field(default_factory=list)
     stream: list[Tok] = field(default_factory=list)  # all quoted words in order
     owner: list[int] = field(default_factory=list)  # stream position -> quote index
     qrange: list[tuple[int, int]] = field(default_factory=list)  # quote index -> stream range
@@ -535,6 +540,16 @@ class DocQuotes:
     _sent_words: list[list[Tok]] | None = None
     _qsets: dict | None = None
     _people: frozenset[str] | None = None
+    _narration: str | None = None
+    _sent_ends: list[int] | None = None
+    _speakers: list | None = None
+
+    @property
+    def speakers(self) -> list[Person | None]:
+        """Resolved speakers, read on first use (a candidate with no attributed quotes needs none)."""
+        if self._speakers is None:
+            self._speakers = self._resolve()
+        return self._speakers
     _ssets: list | None = None
 
     @classmethod
@@ -548,7 +563,6 @@ class DocQuotes:
             dq.stream += toks
             dq.owner += [i] * len(toks)
         dq.words = tokenize(text)
-        dq._resolve()
         return dq
 
     def quote_sets(self, qi: int) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
@@ -587,14 +601,15 @@ class DocQuotes:
 
     def narration(self, start: int, end: int) -> str:
         """Text of [start, end) with every quotation blanked (same length, offsets kept)."""
-        chars = list(self.text[start:end])
-        for q in self.quotes:
-            a, b = max(q.start - 1, start), min(q.end + 1, end)
-            for k in range(a, b):
-                chars[k - start] = " "
-            if a < b and a - start < len(chars):
-                chars[a - start] = "—"  # a quotation breaks a run of capitalised words
-        return "".join(chars)
+        if self._narration is None:
+            chars = list(self.text)
+            for q in self.quotes:
+                a, b = max(q.start - 1, 0), min(q.end + 1, len(chars))
+                chars[a:b] = " " * (b - a)
+                if a < b:
+                    chars[a] = "—"  # a quotation breaks a run of capitalised words
+            self._narration = "".join(chars)
+        return self._narration[start:end]
 
     def _from_segment(self, q: Quote) -> Person | None:
         """The segmenter's speaker, marked by how it got there."""
@@ -618,12 +633,19 @@ class DocQuotes:
 
     def region(self, q: Quote) -> tuple[int, int]:
         """The sentences a quotation touches: where its attribution is written."""
-        touched = [s for s in self.seg.sentences if s.end >= q.start and s.start <= q.end]
+        sents = self.seg.sentences
+        if self._sent_ends is None:
+            self._sent_ends = [s.end for s in sents]
+        i = bisect.bisect_left(self._sent_ends, q.start)  # first sentence ending at or after it
+        touched = []
+        while i < len(sents) and sents[i].start <= q.end:
+            touched.append(sents[i])
+            i += 1
         if not touched:
             return q.start, q.end
         return min(s.start for s in touched), max(s.end for s in touched)
 
-    def _resolve(self) -> None:
+    def _resolve(self) -> list[Person | None]:
         """Speakers read by this module, checked against the segmenter's reading.
 
         Where the two cannot be one person, the speaker is unknown: an attribution finding
@@ -644,15 +666,16 @@ class DocQuotes:
             if p is not None and p.pronoun:
                 p = self._antecedent(p.start, p, mine)
             mine.append(p)
-        self.speakers = []
+        out: list[Person | None] = []
         for q, own in zip(self.quotes, mine, strict=True):
             seg = self._from_segment(q)
             if own is None or (seg is not None and same_person(own, seg, self.roles_of) is False):
-                self.speakers.append(None)
+                out.append(None)
             elif seg is not None and seg.names and not own.names and same_person(own, seg, self.roles_of):
-                self.speakers.append(replace(seg, start=own.start, end=own.end, how=own.how))
+                out.append(replace(seg, start=own.start, end=own.end, how=own.how))
             else:
-                self.speakers.append(own)
+                out.append(own)
+        return out
 
     def _previous_paragraph_speaker(self, q: Quote) -> Person | None:
         """A quotation opening a paragraph right after "..., he said." continues that speaker."""
@@ -830,14 +853,14 @@ def _best_diff(piece: list[Tok], cand_text: str, dq: DocQuotes, ranges) -> tuple
 
 
 def accept(piece: list[Tok], target: tuple[frozenset[str], frozenset[str], frozenset[str]], linked: bool,
-           ranked: bool) -> float | None:
+           ranked: bool, stems: tuple[list[str], bool] | None = None) -> float | None:
     """How well a source quote can be the counterpart of a piece, or None if it cannot be.
 
     ``target`` is the quote's (stems, content stems, words). A quote in a source sentence the
     alignment links to this one needs little lexical support (the rewrite may reword it
     heavily); one elsewhere needs most of the words.
     """
-    ov, shared = overlap(piece, target[:2])
+    ov, shared = overlap(piece, target[:2], stems)
     if linked:
         if (ov >= 0.25 and shared >= 1) or (ranked and ((ov >= 0.15 and shared >= 2) or len(piece) <= 4)):
             return ov + 0.3 + (0.2 if ranked else 0.0)
@@ -858,13 +881,14 @@ def match_piece(piece: list[Tok], cand_text: str, docs: list[DocQuotes],
     if hit:
         return hit
     options = []
+    stems = piece_stems(piece)
     for d, dq in enumerate(docs):
         for qi in range(len(dq.quotes)):
             lo, hi = dq.qrange[qi]
             if hi <= lo:
                 continue
             is_linked = (d, qi) in linked_set
-            sc = accept(piece, dq.quote_sets(qi), is_linked, (d, qi) == ranked)
+            sc = accept(piece, dq.quote_sets(qi), is_linked, (d, qi) == ranked, stems)
             if sc is not None:
                 options.append((sc, is_linked, d, qi))
     for sc, is_linked, d, qi in sorted(options, key=lambda x: -x[0]):
@@ -895,9 +919,10 @@ def match_narration(piece: list[Tok], cand_text: str, docs: list[DocQuotes],
     if exact_only:
         return Match("none")
     best = None
+    stems = piece_stems(piece)
     for d, dq in enumerate(docs):
         for toks, sets in zip(dq.sentence_words(), dq.sentence_sets(), strict=True):
-            ov, shared = overlap(piece, sets)
+            ov, shared = overlap(piece, sets, stems)
             if ov >= min_overlap and shared >= 3 and (best is None or ov > best[0]):
                 best = (ov, d, toks)
     if best is None:
@@ -1048,7 +1073,7 @@ def _attr_span(dq: DocQuotes, q: Quote, who: Person, max_words: int = 38) -> tup
     else:
         a = q.start - 1 if q.start > 0 and dq.text[q.start - 1] in "\"'“‘" else q.start
     ends = [a + m.end() for m in re.finditer(r"\S+", dq.text[a:b])]
-    return a, ends[min(len(ends), 25) - 1]
+    return (a, ends[min(len(ends), 25) - 1]) if ends else (q.start, q.end)
 
 
 def _quote_findings(ctx: Context, q: Quote, ci: int, results, cdq: DocQuotes,
