@@ -135,6 +135,10 @@ def test_attributions_in_narration():
     assert who("Defending, Ivor Frank said Boe felt he had been") == "Ivor Frank"
     assert who("Conservative education spokesman James Clappison, MP for Hertsmere, said later:") == \
         "James Clappison"
+    assert who("Concluding, Miss Harold said:") == "Miss Harold"
+    assert who("After the inquest Mr Stevenson said:") == "Mr Stevenson"
+    assert who("Irving, the historian, was described yesterday as a") is None  # passive
+    assert who("When she awoke she asked Cobb:") == "she"  # Cobb is asked, not speaking
     # the subject of "had described" is the staff, not Mrs Price
     assert who("He added that staff who worked for Mrs Price had described her as a") == "He"
     assert [p.text for _, p in attributions("She alleged that she was told by Mr Paton's secretary that")] \

@@ -447,16 +447,17 @@ def parse_person(text: str, start: int = -1, possessed: str | None = None) -> Pe
     return Person(t, frozenset(names), frozenset(roles), gender, start=start, end=start + len(t))
 
 
-_CLAUSE_OPENERS = frozenset(str.split("""and but that as when while then because so after before although
-though where which who yesterday today also later earlier however meanwhile"""))
+_OBJECT_BEFORE = frozenset(str.split("""for of to by with from against about on in at into onto upon than
+like between among toward towards told asked informed thanked accused urged called named saw heard met
+visited sued attacked blamed praised criticised criticized described"""))
 _QUESTION = re.compile(r"\b(?:asked|questioned|put it to|pressed)\b")
 
 
 def attributions(narration: str, inverted: bool = True, passive: bool = True):
     """(match, subject start, Person) for each speech-verb attribution in ``narration``.
 
-    A forward subject must open a clause: "staff who worked for Mrs Price had described
-    her" is not Mrs Price speaking.
+    A forward subject must not be the object of what comes before it: "staff who worked for
+    Mrs Price had described her" is not Mrs Price speaking.
     """
     rxs = [_ATTR_FWD] + ([_ATTR_INV] if inverted else []) + ([_ATTR_BY] if passive else []) + [_ATTR_ACC]
     for rx in rxs:
@@ -465,25 +466,25 @@ def attributions(narration: str, inverted: bool = True, passive: bool = True):
                 head = re.findall(r"[\w'’]+", m.group(0))
                 if len(head) >= 2 and head[-2].lower() in ("was", "were", "been", "being", "is", "are", "be"):
                     continue  # "Irving was described as": the passive subject is not the speaker
-                before = narration[:m.start(1)].rstrip()
-                last = re.findall(r"[\w'’]+$", before)
-                if before and before[-1] not in ",;:—–-(\"“'‘" and not (
-                        last and (last[0].lower() in _CLAUSE_OPENERS or last[0].lower() in _ROLES)):
-                    continue  # ("spokesman James Clappison said": a role before the name is fine)
+                last = re.findall(r"[\w'’]+$", narration[:m.start(1)].rstrip())
+                if last and last[0].lower() in _OBJECT_BEFORE:
+                    continue
             poss = None
             if rx in (_ATTR_FWD, _ATTR_BY) and m.group(2):
                 poss = m.group(2).split()[-1]
             elif m.group(1).endswith(("'s", "’s")):
                 nxt = re.match(r"\s+([a-z][\w\-]*)", narration[m.end(1):])
                 poss = nxt.group(1) if nxt else None  # "Mr Paton's secretary"
-            p = parse_person(m.group(1), m.start(1), poss)
-            if p is not None and rx is _ATTR_FWD and not p.names and m.group(3):
+            subj = m.group(1)
+            opener = rx is _ATTR_FWD and m.group(3) and " " not in subj and subj.lower().endswith("ing")
+            p = None if opener else parse_person(subj, m.start(1), poss)  # "Concluding, Miss Harold said"
+            if rx is _ATTR_FWD and (p is None or not p.names) and m.group(3):
                 # "Defending, Ivor Frank said": the role opens the clause, the name follows
                 for seg in reversed(m.group(3).split(",")):
                     if re.fullmatch(_NAME, seg.strip()):
                         q = parse_person(seg.strip(), m.start(3) + m.group(3).rfind(seg.strip()))
                         if q is not None and q.names:
-                            p = replace(q, roles=q.roles | p.roles)
+                            p = replace(q, roles=q.roles | (p.roles if p else frozenset()))
                         break
             if p is not None:
                 yield m, p
@@ -671,6 +672,8 @@ class DocQuotes:
             seg = self._from_segment(q)
             if own is None or (seg is not None and same_person(own, seg, self.roles_of) is False):
                 out.append(None)
+            elif own.how != "explicit" and (seg is None or not same_person(own, seg, self.roles_of)):
+                out.append(None)  # a pronoun or a follow-on paragraph: both readings must agree
             elif seg is not None and seg.names and not own.names and same_person(own, seg, self.roles_of):
                 out.append(replace(seg, start=own.start, end=own.end, how=own.how))
             else:
