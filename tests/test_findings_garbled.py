@@ -113,6 +113,26 @@ def test_stray_words_after_a_sentence():
     assert flags("He lived in Leeds, West Yorks. who was a friend of the family, said.") == []
 
 
+def test_stray_word_after_a_closing_quotation_mark():
+    assert flags("“Where were you when the question is answered?” up") == [
+        ("stray_words", "question is answered?” up")]
+    assert flags("“Why did you do it?” asked Mr Browne.") == []
+    assert flags("He was editor of the association's Holiday Which? magazine for ten years.") == []
+
+
+def test_damage_the_source_already_has_is_not_the_rewrites():
+    source = "He wanted the officers to look for for security reasons, in the years.In the end he left."
+    candidate = "He asked the officers to look for for security reasons, in the years.In the end he went."
+    assert flags(candidate) != []
+    assert scan(candidate, None, frozenset(), None, [source]) == []
+
+
+def test_doubled_little_words():
+    assert flags("He told the the inquest at Stoke that he was sorry.") == [
+        ("stray_words", "He told the the inquest at Stoke")]
+    assert flags("What he had had was a warning.") == []  # "had had" is English
+
+
 # --- duplicated paragraphs ------------------------------------------------------------------
 
 

@@ -49,6 +49,9 @@ com org net gov edu mil int co uk us eu de fr it es nl be ie au nz ca in io ai t
 gl fm am js ts py pdf html htm php asp aspx jpg jpeg png gif doc docx txt xml json csv xls xlsx
 """)
 
+# top-level domains that are also English words: "stop.it" is more likely a lost space
+_WORDLIKE_TLDS = _wordset("in it me am be us is to")
+
 AFFIX_PREFIXES = ("counter", "inter", "under", "super", "micro", "multi", "over", "anti", "semi",
                   "post", "self", "non", "mis", "dis", "pre", "sub", "out", "un", "re", "de")
 AFFIX_SUFFIXES = ("ectomy", "otomy", "ology", "ologist", "itis", "osis",
@@ -78,6 +81,7 @@ class Issue:
     kind: str  # non_word | fragment | run_together | stray_words | duplicate
     note: str
     terms: list[str] = field(default_factory=list)
+    core: str = ""  # the damaged characters themselves, to look for in the source
 
 
 @lru_cache(maxsize=20000)
@@ -206,11 +210,15 @@ def _prev_token_is_abbrev(text: str, dot: int) -> bool:
 
 
 def _is_urlish(token: str) -> bool:
+    """A web address or file name ("CBSNews.com", "report.pdf"), not "years.In the end"."""
     t = token.lower()
     if any(s in t for s in ("http", "www", "@", "/", "\\")):
         return True
-    parts = re.split(r"[.]", t.strip(OPENERS + CLOSERS + ",;:!?"))
-    return len(parts) >= 2 and re.sub(r"\W", "", parts[-1]) in TLDS
+    parts = re.split(r"[.]", token.strip(OPENERS + CLOSERS + ",;:!?"))
+    last = re.sub(r"\W", "", parts[-1])
+    if len(parts) < 2 or not last.islower() or last not in TLDS:
+        return False
+    return len(parts) > 2 or last not in _WORDLIKE_TLDS
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -249,8 +257,21 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def scan(text: str, paragraphs: list[tuple[int, int]] | None = None,
-         known: set[str] | frozenset[str] = frozenset(), title: str | None = None) -> list[Issue]:
-    """All garbling issues in ``text`` (offsets into it), one per damaged place."""
+         known: set[str] | frozenset[str] = frozenset(), title: str | None = None,
+         sources: list[str] = ()) -> list[Issue]:
+    """All garbling issues in ``text`` (offsets into it), one per damaged place.
+
+    Damage the source itself has (its own typo "for for", a missing space) was copied, not
+    made by the rewrite, and is left out.
+    """
+    issues = _scan(text, paragraphs, known, title)
+    if sources:
+        flat = [" ".join(src.split()) for src in sources]
+        issues = [i for i in issues if not (i.core and any(i.core in f for f in flat))]
+    return issues
+
+
+def _scan(text: str, paragraphs: list[tuple[int, int]] | None, known, title: str | None) -> list[Issue]:
     if paragraphs is None:
         paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
     paragraphs = [_trim(text, a, b) for a, b in paragraphs]
@@ -314,7 +335,7 @@ def _doubled(text: str, pa: int, pb: int) -> list[Issue]:
     out = []
     for m in _DOUBLED.finditer(text, pa, pb):
         a, b = _window(text, pa + (m.start() - pa), m.end(), pa, pb, before=3, after=3)
-        out.append(Issue(a, b, "stray_words", f"'{m.group(1)}' written twice"))
+        out.append(Issue(a, b, "stray_words", f"'{m.group(1)}' written twice", core=m.group(0)))
     return out
 
 
@@ -376,17 +397,18 @@ def _run_together(text: str, pa: int, pb: int) -> list[Issue]:
         end = next((e for s, e in sb if e > dot + 1 and s > dot), None) or pb
         end = min(end, _window(text, dot, k, pa, pb, before=0, after=14)[1])
         out.append(Issue(a, end, "run_together",
-                         f"two sentences run together with no space at '{text[j:k].strip(OPENERS)}'"))
+                         f"two sentences run together with no space at '{text[j:k].strip(OPENERS)}'",
+                         core=text[j:k].strip(OPENERS + CLOSERS + ",;:")))
     return out
 
 
 def _stray(text: str, pa: int, pb: int) -> list[Issue]:
     """A sentence that starts in lower case after a full stop: stray words or a lost capital."""
     out = []
-    for m in re.finditer(r"(\.)([\"'”’)]*)(\s+)([a-z][a-z'’]*)", text[pa:pb]):
+    for m in re.finditer(r"([.?!])([\"'”’)]*)(\s+)([a-z][a-z'’]*)", text[pa:pb]):
         dot = pa + m.start(1)
-        if m.group(2) or text[max(pa, dot - 1)] in ".…" or text[dot + 1:dot + 2] == ".":
-            continue  # an ellipsis, or a quotation closing before its attribution ("?' mused he")
+        if text[max(pa, dot - 1)] in ".…" or text[dot + 1:dot + 2] == ".":
+            continue  # an ellipsis
         if m.group(1) == "." and _prev_token_is_abbrev(text, dot):
             continue
         wstart = pa + m.start(4)
@@ -394,15 +416,18 @@ def _stray(text: str, pa: int, pb: int) -> list[Issue]:
         nxt = re.search(r"[.!?](?=[\"'”’)]*(\s|$))", rest)
         seg_end = wstart + (nxt.end() if nxt else len(rest))
         seg_words = _words(text[wstart:seg_end])
+        if (m.group(2) or m.group(1) != ".") and (nxt or len(seg_words) > 3):
+            continue  # a quotation closing before its attribution ("?' he asked."), "Which? magazine"
         a, _ = _window(text, dot, dot + 1, pa, pb, before=2, after=0)
+        core = " ".join(text[max(pa, dot - 12):wstart + len(m.group(4))].split()[-2:])
         if len(seg_words) <= 3:
             out.append(Issue(a, seg_end, "stray_words",
                              f"stray word{'s' if len(seg_words) > 1 else ''} "
-                             f"'{' '.join(seg_words)}' after the end of a sentence"))
+                             f"'{' '.join(seg_words)}' after the end of a sentence", core=core))
         elif m.group(1) == ".":
             _, b = _window(text, wstart, wstart + 1, pa, pb, before=0, after=5)
             out.append(Issue(a, min(b, seg_end), "stray_words",
-                             "a sentence that starts in lower case right after a full stop"))
+                             "a sentence that starts in lower case right after a full stop", core=core))
     return out
 
 
@@ -444,7 +469,7 @@ def detect(ctx: Context) -> list[Finding]:
     known = source_vocabulary([s.doc.text for s in ctx.sources] + [s.doc.title or "" for s in ctx.sources])
     paragraphs = [(p.start, p.end) for p in doc.paragraphs] or None
     findings = []
-    for it in scan(doc.text, paragraphs, known, title=doc.title):
+    for it in scan(doc.text, paragraphs, known, title=doc.title, sources=[s.doc.text for s in ctx.sources]):
         sentence = it.note[0].upper() + it.note[1:]
         findings.append(Finding(
             type="garbled_text",
