@@ -355,7 +355,7 @@ _VERBS = (r"said|says|say|told|tells|added|adds|explained|insisted|replied|claim
 _NAMEWORD = r"(?:[A-Z][\w'’\-]*\.?|de|van|von|da|di|du|le|la|al|bin)"
 _NAME = rf"[A-Z][\w'’\-]*\.?(?:\s+{_NAMEWORD})*"
 _ROLE_NP = (r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w'’\-]+\s+){0,4}?"
-            r"(?:" + "|".join(sorted(_ROLES, key=len, reverse=True)) + r")s?")
+            r"(?i:" + "|".join(sorted(_ROLES, key=len, reverse=True)) + r")s?\b")
 _PLURAL_ROLE = r"(?:Prosecutors|Lawyers|Police|Officials|Magistrates|Detectives|Officers)"
 _SUBJ = rf"(?:{_ROLE_NP}|{_PLURAL_ROLE}|{_NAME}|[Hh]e|[Ss]he|[Tt]hey)"
 _AUX = r"(?:\s+(?:himself|herself|themselves|had|has|have|also|then|later|allegedly|previously|" \
@@ -368,6 +368,8 @@ _INV_VERBS = (r"said|says|added|adds|asked|replied|continued|stated|explained|in
 _ATTR_INV = re.compile(rf"\b(?:{_INV_VERBS})\s+({_ROLE_NP}|{_NAME})(?=\s*(?:[,.;!?—]|$))")
 _ATTR_BY = re.compile(rf"\b(?:told|informed|warned|described|quoted)\s+by\s+({_SUBJ})((?:'s|’s)\s+[a-z]+)?")
 _ATTR_ACC = re.compile(rf"\b[Aa]ccording to\s+({_SUBJ})")
+# "The magistrate: “It's not for me ...”" (a quotation marked "—" in the narration)
+_ATTR_COLON = re.compile(rf"(?:^|(?<=[.!?]\s))\s*({_ROLE_NP}|{_NAME})\s*:\s*—")
 _SUBJECT = re.compile(rf"(?:^|[,;:]\s+|\b(?:and|but|then|when|while)\s+)({_NAME})\s+([a-z]+)")
 _NOT_VERBS = frozenset(str.split("""of in on at for to from with by and or the a an who which that whose as
 than into near"""))
@@ -459,7 +461,8 @@ def attributions(narration: str, inverted: bool = True, passive: bool = True):
     A forward subject must not be the object of what comes before it: "staff who worked for
     Mrs Price had described her" is not Mrs Price speaking.
     """
-    rxs = [_ATTR_FWD] + ([_ATTR_INV] if inverted else []) + ([_ATTR_BY] if passive else []) + [_ATTR_ACC]
+    rxs = [_ATTR_FWD] + ([_ATTR_INV] if inverted else []) + ([_ATTR_BY] if passive else []) + \
+        [_ATTR_ACC, _ATTR_COLON]
     for rx in rxs:
         for m in rx.finditer(narration):
             if rx is _ATTR_FWD:
@@ -481,9 +484,11 @@ def attributions(narration: str, inverted: bool = True, passive: bool = True):
             if rx is _ATTR_FWD and (p is None or not p.names) and m.group(3):
                 # "Defending, Ivor Frank said": the role opens the clause, the name follows
                 for seg in reversed(m.group(3).split(",")):
-                    if re.fullmatch(_NAME, seg.strip()):
-                        q = parse_person(seg.strip(), m.start(3) + m.group(3).rfind(seg.strip()))
-                        if q is not None and q.names:
+                    seg = seg.strip()
+                    nm = re.match(rf"{_ROLE_NP}|{_NAME}", seg)
+                    if nm and re.fullmatch(_AUX, seg[nm.end():]):  # "Mrs Ferrier had", "the Recorder"
+                        q = parse_person(nm.group(), m.start(3) + m.group(3).rfind(seg))
+                        if q is not None and (q.names or p is None):
                             p = replace(q, roles=q.roles | (p.roles if p else frozenset()))
                         break
             if p is not None:
@@ -1089,9 +1094,9 @@ def _quote_findings(ctx: Context, q: Quote, ci: int, results, cdq: DocQuotes,
     title_like = n_words <= 6 and _title_like(qtext)
 
     if kinds == {"none"}:
-        if title_like:
-            return out  # a quoted name or title ("Blind Date"), not speech
         short = n_words <= 3
+        if title_like or (headline and short):
+            return out  # a quoted name or title ("Blind Date"); a headline's scare quotes
         a, b = _fab_span(cdq, q, short)
         out.append(Finding(
             type="fabricated_quote",
