@@ -136,6 +136,9 @@ def test_attributions_in_narration():
     assert who("Conservative education spokesman James Clappison, MP for Hertsmere, said later:") == \
         "James Clappison"
     assert who("Concluding, Miss Harold said:") == "Miss Harold"
+    assert who("Earlier, Mrs Ferrier had told the trial: —") == "Mrs Ferrier"
+    assert who("Earlier, the Recorder had told the jury: —") == "the Recorder"
+    assert who("The magistrate: —") == "The magistrate"
     assert who("After the inquest Mr Stevenson said:") == "Mr Stevenson"
     assert who("Irving, the historian, was described yesterday as a") is None  # passive
     assert who("When she awoke she asked Cobb:") == "she"  # Cobb is asked, not speaking
