@@ -2,9 +2,12 @@
 
 Non-words ("termmet"), fragments left on a line of their own ("In June, Biden also called"),
 sentences run together with no space ("trade.would resume"), stray words after a sentence
-("addressing the issue. up") and repeated paragraphs. These need no source alignment, only
-the candidate text; the source's vocabulary is used to spare names and rare words the source
-itself uses. The rules are plain string rules so a reviewer can see why each flag was raised.
+("addressing the issue. up"), a little word written twice and repeated paragraphs. These
+need no alignment, only the candidate text; the sources spare the names and rare words they
+use, and damage they already have (their own typos were copied, not made by the rewrite).
+The rules are plain string rules so a reviewer can see why each flag was raised; headings,
+bylines, datelines, list items, abbreviations, initials, decimals and web addresses are not
+flagged.
 """
 
 from __future__ import annotations

@@ -1,16 +1,22 @@
 """Direct quotations: altered_quote, fabricated_quote and attribution_change.
 
-Every quotation in the candidate is looked up in the sources: verbatim first (a contiguous
-run of the sources' quoted words, so a quote cut short or joined across two source
-paragraphs is faithful), then fuzzily among the quotes of the source sentences the
-alignment links to it, then among all source quotes, then in the sources' narration. Case,
-curly/straight marks, apostrophes, dashes, punctuation, contractions and ellipses are not
-changes; anything else inside the marks is, and the word diff goes into ``details`` so a
-report can show it. A quotation with no counterpart anywhere is fabricated.
+Each candidate quotation is split into its sentences (and the runs between its ellipses),
+and each piece is looked up in the sources: verbatim first, as a contiguous run of the
+sources' quoted words (a quote cut short, or joined across two source paragraphs, is
+faithful); then verbatim in the narration (scare quotes of the source's own words); then
+fuzzily among the quotes of the source sentences the alignment links to it, which may be
+reworded heavily; then among all source quotes, which must share most of the words. Case,
+curly/straight marks, apostrophes, dashes, punctuation, contractions, compounds ("re-trial")
+and the writer's [bracketed] insertions are not changes; anything else inside the marks is,
+and the word diff goes into ``details`` for the reports. A quotation with no counterpart is
+fabricated. Headlines paraphrase inside quote marks by convention and are only checked for
+invented quotations.
 
-Speakers are compared person to person: a name, or a role ("the spokesman", "prosecutors"),
-with pronouns and attribution-less follow-on paragraphs resolved to the nearest speaker
-before them. Only two resolved speakers that cannot be the same person make a finding.
+Speakers are compared person to person (a name, or a role: "the spokesman", "prosecutors").
+They are read by this module's own rules and checked against the segmenter's reading; a
+speaker reached through a pronoun or a follow-on paragraph counts only when both readings
+agree. The candidate must name its speaker in the quotation's own sentence, and only two
+speakers that cannot be one person make an attribution_change.
 """
 
 from __future__ import annotations
@@ -595,15 +601,6 @@ class DocQuotes:
 
     def para_of(self, pos: int) -> int:
         return bisect.bisect_right(self.para_starts, pos) - 1
-
-    def sentence_of(self, q: Quote):
-        sents = self.seg.sentences
-        if 0 <= q.sentence < len(sents) and sents[q.sentence].start <= q.start < sents[q.sentence].end + 2:
-            return sents[q.sentence]
-        for s in sents:
-            if s.start <= q.start < s.end:
-                return s
-        return None
 
     def narration(self, start: int, end: int) -> str:
         """Text of [start, end) with every quotation blanked (same length, offsets kept)."""
