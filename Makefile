@@ -50,7 +50,9 @@ test: setup browser
 bench: setup
 	$(PY) bench/extraction.py
 	$(PY) bench/meter.py
+	$(PY) bench/heldout.py
 	$(PY) bench/speed.py
+	$(PY) bench/embeddings.py
 
 clean:
 	rm -rf $(VENV) $(BUILD) build
