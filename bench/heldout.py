@@ -11,7 +11,9 @@ temporary folder in the layout ../shared/tools/score_cases.py reads, checks that
 annotated span is an exact substring of its file (annotations that drift from the text
 would silently score as misses), then runs the scorer.
 
-    .venv/bin/python bench/heldout.py [--check] [--keep DIR] [--cmd CMD] [EXTRA_ARGS...]
+    .venv/bin/python bench/heldout.py [CASES_DIR] [--check] [--keep DIR] [--cmd CMD] [EXTRA_ARGS...]
+
+CASES_DIR (default bench/heldout) must come first, so that EXTRA_ARGS values are not taken for it.
 
 EXTRA_ARGS (e.g. ``--backend lexical``) are appended to the unspin command.
 """
@@ -113,10 +115,10 @@ def check(case: Path, source: str, body: str, candidate: str, exp: dict) -> list
     return problems
 
 
-def materialise(dest: Path) -> list[Path]:
+def materialise(dest: Path, cases_dir: Path = CASES) -> list[Path]:
     stories = load_sources()
     out, errors = [], []
-    for case in sorted(p for p in CASES.iterdir() if (p / "meta.json").exists()):
+    for case in sorted(p for p in cases_dir.iterdir() if (p / "meta.json").exists()):
         try:
             meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
             exp = json.loads((case / "expected.json").read_text(encoding="utf-8"))
@@ -144,14 +146,16 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="materialise into this folder and keep it")
     ap.add_argument("--cmd", default=f"{shlex.quote(str(ROOT / '.venv' / 'bin' / 'unspin'))} "
                     "compare {source} {candidate} --format json")
-    args, extra = ap.parse_known_args()
+    argv = sys.argv[1:]
+    cases_dir = Path(argv.pop(0)) if argv and not argv[0].startswith("-") else CASES
+    args, extra = ap.parse_known_args(argv)
     if not SOURCES.exists() or not SCORER.exists():
         print(f"skipped: shared material not found at {SHARED} (METER sources and the scorer live there)")
         return
     cmd = " ".join([args.cmd, *map(shlex.quote, extra)])
     with tempfile.TemporaryDirectory(prefix="unspin-heldout-") as tmp:
         dest = args.keep or Path(tmp)
-        cases = materialise(dest)
+        cases = materialise(dest, cases_dir)
         print(f"{len(cases)} held-out cases materialised in {dest}; all annotated spans found")
         if args.check:
             return
