@@ -65,7 +65,7 @@ def extract(file: str, fmt: str, output: str | None, force: bool) -> None:
 @cli.command()
 @click.argument("source")
 @click.argument("candidate")
-@click.option("--source", "extra", multiple=True, help="A further source text of the same story (repeatable).")
+@click.option("--source", "extra", multiple=True, help="A further source of the same story (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json", "html"]), default="terminal",
               show_default=True)
 @click.option("-o", "--output", help="Write the report to this file instead of standard output.")
