@@ -1,20 +1,26 @@
 """unspin: find rewritten copies of news articles and show what the rewrite changed."""
 
-from unspin.types import SCHEMA_VERSION, UnspinError
+from unspin.types import SCHEMA_VERSION, Document, UnspinError
 
 __version__ = "0.1.0"
-__all__ = ["compare", "extract", "SCHEMA_VERSION", "UnspinError", "__version__"]
+__all__ = ["compare", "extract", "Document", "SCHEMA_VERSION", "UnspinError", "__version__"]
 
 
 def compare(source, candidate, *, extra_sources=(), backend=None):
-    """Compare a candidate with one or more sources; see ``unspin.api.compare``."""
+    """Compare a candidate with one or more sources; see ``unspin.api.compare``.
+
+    Each input is a file path or a ``Document``; for text in memory use ``Document.from_text``.
+    """
     from unspin.api import compare as _compare
 
     return _compare(source, candidate, extra_sources=extra_sources, backend=backend)
 
 
-def extract(path_or_text):
-    """Extract the article from a file path, HTML or page text; see ``unspin.ingest.load``."""
+def extract(path):
+    """Extract the article from a file (HTML, a scraped page's text or a clean article).
+
+    For text already in memory, ``unspin.ingest.extract(text, "html" | "text")`` does the same.
+    """
     from unspin.ingest import load
 
-    return load(path_or_text)
+    return load(path)

@@ -11,7 +11,7 @@ from os import PathLike
 
 from unspin.types import Document, Report
 
-Input = str | PathLike | Document
+Input = str | bytes | PathLike | Document
 
 
 def _load(item: Input) -> Document:
@@ -24,7 +24,8 @@ def compare(source: Input, candidate: Input, *, extra_sources: Iterable[Input] =
             backend: str | None = None) -> Report:
     """Compare ``candidate`` with ``source`` (and any ``extra_sources`` of the same story).
 
-    Inputs are file paths, or ``Document`` objects (``Document.from_text`` for strings).
+    Inputs are file paths (a ``str`` is always a path), or ``Document`` objects: to compare
+    text held in memory, pass ``Document.from_text(text)``. Bad input raises ``UnspinError``.
     """
     from unspin.align import align
     from unspin.embed import get_backend
@@ -32,6 +33,8 @@ def compare(source: Input, candidate: Input, *, extra_sources: Iterable[Input] =
     from unspin.segment import segment
     from unspin.verdict import judge
 
+    if isinstance(extra_sources, str | bytes | PathLike | Document):  # one extra source, not its letters
+        extra_sources = [extra_sources]
     timings: dict[str, float] = {}
     t = time.perf_counter()
     docs = [_load(source), *(_load(s) for s in extra_sources)]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import html as htmllib
+import os
 import re
 from dataclasses import dataclass
 from os import PathLike
@@ -63,7 +64,13 @@ def _decode(data: bytes, name: str) -> str:
             except UnicodeDecodeError as exc:
                 raise UnspinError(f"{name}: cannot decode the file as {enc}: {exc.reason}") from None
     if b"\x00" in data:
-        raise UnspinError(f"{name}: looks like a binary file, not text or HTML")
+        enc = _bomless_utf16(data)
+        if enc is None:
+            raise UnspinError(f"{name}: looks like a binary file, not text or HTML")
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            raise UnspinError(f"{name}: looks like a binary file, not text or HTML") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -90,6 +97,20 @@ def _decode(data: bytes, name: str) -> str:
         if alt is not None and _oddness(alt) <= _oddness(text):
             text = alt
     return text
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: mostly-Latin text puts a zero in every other byte."""
+    sample = data[:4096 - 4096 % 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd >= 0.5 and zeros_even <= 0.02:
+        return "utf-16-le"
+    if zeros_even >= 0.5 and zeros_odd <= 0.02:
+        return "utf-16-be"
+    return None
 
 
 def _oddness(text: str) -> int:
@@ -119,19 +140,36 @@ def _is_html(text: str, suffix: str) -> bool:
     return False
 
 
+def _display_name(path: str) -> str:
+    """A file name fit for a one-line message: no line breaks, long names cut in the middle."""
+    name = path.replace("\r", "\\r").replace("\n", "\\n").replace("\x00", "\\0")
+    return name if len(name) <= 120 else f"{name[:70]}...{name[-30:]}"
+
+
 def read_input(path: str | PathLike) -> tuple[str, str]:
     """Read a file and tell HTML from text: returns ``(text, "html" | "text")``."""
-    name = str(path)
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, str | PathLike):
+        raise TypeError(f"expected a file path or a Document, not {type(path).__name__}")
+    name = _display_name(str(path))
     p = Path(path)
-    if not p.exists():
-        raise UnspinError(f"{name}: no such file")
+    try:
+        exists = "\x00" not in str(path) and p.exists()
+    except OSError:  # a name too long for the file system: most likely text passed as a path
+        exists = False
+    if not exists:
+        hint = ""
+        if "\n" in str(path) or len(str(path)) > 255:
+            hint = " (this looks like text, not a path: pass Document.from_text(text) to compare text)"
+        raise UnspinError(f"{name}: no such file{hint}")
     if p.is_dir():
         raise UnspinError(f"{name}: is a directory, not a file")
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise UnspinError(f"{name}: file is too large ({size / 1e6:.1f} MB; the limit is "
-                              f"{MAX_BYTES / 1e6:.1f} MB)")
+            raise UnspinError(f"{name}: file is too large ({size / 2**20:.1f} MB; the limit is "
+                              f"{MAX_BYTES / 2**20:.0f} MB)")
         with p.open("rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except PermissionError:
@@ -158,7 +196,7 @@ def load(path: str | PathLike) -> Document:
 
 def extract(raw: str, kind: str, path: str | None = None) -> Document:
     """Extract the article from ``raw``; ``kind`` is "html" or "text" (see ``read_input``)."""
-    name = path or "input"
+    name = _display_name(path) if path else "input"
     if not raw or not raw.strip():
         raise UnspinError(f"{name}: input is empty")
     if kind == "html":
@@ -203,6 +241,8 @@ def _build(paragraphs: list[Paragraph], raw: str, **meta) -> Document:
 
 def document_from_plain_text(text: str, **meta) -> Document:
     """A clean plain article: paragraphs are blank-line blocks, or single lines if there are none."""
+    if not text or not text.strip():
+        raise UnspinError(f"{_display_name(meta.get('path') or 'text')}: input is empty")
     lines = _lines(text)
     any_blank = any(ln.blank_before for ln in lines[1:])
     paragraphs: list[Paragraph] = []
