@@ -31,9 +31,9 @@ def render_text(doc: Document) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def to_dict(doc: Document) -> dict:
+def document_fields(doc: Document) -> dict:
+    """The fields ``unspin extract`` and the report's ``source``/``candidate`` share, by one definition."""
     return {
-        "schema_version": SCHEMA_VERSION,
         "title": doc.title,
         "authors": list(doc.authors),
         "date": doc.date,
@@ -43,8 +43,12 @@ def to_dict(doc: Document) -> dict:
         "path": doc.path,
         "input_format": doc.input_format,
         "text": doc.text,
-        "paragraphs": [{"start": p.start, "end": p.end} for p in doc.paragraphs],
     }
+
+
+def to_dict(doc: Document) -> dict:
+    return {"schema_version": SCHEMA_VERSION, **document_fields(doc),
+            "paragraphs": [{"start": p.start, "end": p.end} for p in doc.paragraphs]}
 
 
 def render_json(doc: Document) -> str:

@@ -11,6 +11,7 @@ import math
 import re
 from typing import Any
 
+from unspin.report.extract import document_fields
 from unspin.types import SCHEMA_VERSION, Finding, Report, Segmented, Sentence
 
 FINDING_TYPES = ("altered_quote", "fabricated_quote", "unsupported_claim", "omission",
@@ -212,15 +213,7 @@ def _document(seg: Segmented, index_of=None) -> dict:
         idx = index_of.get((s.doc, s.start, s.end), s.index) if index_of is not None else s.index
         sentences.append(_sentence(s, idx))
     return {
-        "title": doc.title,
-        "authors": list(doc.authors),
-        "date": doc.date,
-        "tags": list(doc.tags),
-        "site_name": doc.site_name,
-        "url": doc.url,
-        "path": doc.path,
-        "input_format": doc.input_format,
-        "text": doc.text,
+        **document_fields(doc),
         "paragraphs": [p.to_dict() for p in doc.paragraphs],
         "sentences": sentences,
         "quotes": [
