@@ -193,3 +193,59 @@ def test_dev_cases_changed_facts(shared):
             if not any(set(w["candidate_text"].split()) & set(f.candidate.text.split()) for f in got):
                 missed.append((case.name, w["id"]))
     assert not missed
+
+
+# ----------------------------------------------------------------------------------------------
+# figures paired with their head words; names spoken to
+
+
+def test_figure_restated_elsewhere_with_another_unit_is_still_a_change():
+    ctx = make_ctx(["She spent three months in hospital after the fall.",
+                    "The ruling ended a four-year dispute with the landlord."],
+                   ["The ruling ended a three-year dispute with the landlord."], links=[((1,), (0,))])
+    f = one(ctx)
+    assert "three" in f.candidate.text and "four" in f.source.text
+
+
+def test_amounts_swapped_in_a_list_with_a_repeated_amount():
+    ctx = make_ctx(["She was awarded £2,000 for anxiety, £2,000 for lost wages and £7,000 for pain and "
+                    "suffering."],
+                   ["She was awarded £2,000 for anxiety, £7,000 for lost wages and £2,000 for pain and "
+                    "suffering."])
+    found = [f for f in facts.detect(ctx) if f.type == "changed_fact"]
+    assert found and any("7,000" in f.candidate.text and "lost wages" in f.candidate.text for f in found)
+
+
+def test_year_after_the_same_month_is_paired():
+    ctx = make_ctx(["The firm was founded in 2002.", "The permit, granted in June 2003, was later revoked."],
+                   ["The permit, granted in June 2002, was later revoked."], links=[((1,), (0,))])
+    f = one(ctx)
+    assert "2002" in f.candidate.text and "2003" in f.source.text
+
+
+@pytest.mark.parametrize("src,cand", [
+    # an age and a term share 'year' but not a head
+    (["Smith, 36, is already serving a six-year sentence for fraud."],
+     ["The 36-year-old is already serving a six-year term for fraud."]),
+    # the source gives the figure without its unit
+    (["He had 90 micrograms in his breath; the legal limit is 35."],
+     ["He had 90 micrograms in his breath, where the legal limit is 35 micrograms."]),
+    # figures reordered, each kept with its head
+    (["He was fined £200 for speeding and £150 for having no insurance."],
+     ["For having no insurance he was fined £150, and £200 for speeding."]),
+])
+def test_figures_kept_with_their_heads_are_not_changes(src, cand):
+    assert [f for f in facts.detect(make_ctx(src, cand)) if f.type == "changed_fact"] == []
+
+
+def test_name_of_the_person_spoken_to_is_a_fact():
+    ctx = make_ctx(["Her counsel told Judge Mary Hollins that the defendant had no previous convictions."],
+                   ["Her counsel told Judge Mary Collins that the defendant had no previous convictions."])
+    f = one(ctx)
+    assert "Collins" in f.candidate.text and "Hollins" in f.source.text
+
+
+def test_name_of_the_speaker_is_left_to_attribution():
+    ctx = make_ctx(["Mr Hollins said the defendant had no previous convictions."],
+                   ["Mr Collins said the defendant had no previous convictions."])
+    assert [f for f in facts.detect(ctx) if f.type == "changed_fact"] == []

@@ -339,7 +339,8 @@ def _date_context(toks: list[Tok], i: int) -> bool:
 _TITLES = frozenset(words_of("""
 mr mrs ms miss dr sir lord lady judge justice recorder president secretary prime minister chief
 officer inspector sergeant constable detective professor rev reverend st saint king queen prince
-princess duke duchess
+princess duke duchess pc wpc ps dc dci di ds dsupt sgt insp supt det cllr councillor cpl lt col
+gen capt maj brig adm pte gov sen rep hon
 """))
 _NOT_NAMES = frozenset(MONTHS + DAYS) | frozenset(["i"])
 
@@ -557,6 +558,142 @@ def _values_facts(ctx: Context, cs: Sentence, ctoks: list[Tok], cvals: list[Valu
         out.append(_finding(ctx, cs, ctoks, (cv.i, cv.j), s, (sv.i, sv.j), _KIND_WORD[cv.kind], old, new,
                             conf, cv.kind))
     out += _swaps(ctx, cs, ctoks, cvals, srcs)
+    done = {(f.candidate.start, f.candidate.end) for f in out if f.candidate}
+    for f in _repaired(ctx, cs, ctoks, cvals, srcs):
+        if not any(f.candidate.start < b and a < f.candidate.end for a, b in done):
+            out.append(f)
+    return out
+
+
+_CLAUSE_PUNCT = frozenset([",", ";", ":", "(", ")", '"'])
+
+
+def _head_context(toks: list[Tok], v: Value, values: list[Value], reach: int = 5) -> dict[str, float]:
+    """Content stems near a figure inside its own clause: the words a figure belongs to. Unlike
+    ``_context`` it does not reach over a comma (so in '£3,000 for X, £9,000 for Y' each amount
+    keeps its own head) and a month is a word here, not a stop (the month of a year). Falls back
+    to ``_context`` when the clause holds nothing else ('Smith, 45, of Leeds')."""
+    stops = {k for x in values if x is not v and x.kind not in ("month", "day") for k in range(x.i, x.j)}
+    out: dict[str, float] = {}
+    j = v.j  # the figure's own compound ('-year-old', '-a-year') is its unit, not its head
+    while j + 1 < len(toks) and toks[j].text == "-" and toks[j].start == toks[j - 1].end:
+        j += 2
+    for step in (-1, 1):
+        k, d = (v.i - 1, 1) if step < 0 else (j, 1)
+        while 0 <= k < len(toks) and d <= reach and k not in stops and toks[k].text not in _CLAUSE_PUNCT:
+            t = toks[k]
+            if t.is_word and t.norm not in FUNCTION_WORDS:
+                out[t.stem] = max(out.get(t.stem, 0.0), 1.0 / d)
+            if t.is_word or t.is_num:
+                d += 1
+            k += step
+    return out or _context(toks, v, values, reach)
+
+
+_UNIT_SKIP = frozenset(words_of("for of in the a an his her their its"))
+
+
+def _compound_unit(toks: list[Tok], v: Value) -> str:
+    """What a figure counts or pays for, with an age's '-old' kept on (a 36-year-old is no
+    six-year sentence) and a 'for'/'of' looked past ('£3,000 for stress', 'five counts of')."""
+    unit = _unit(toks, v)
+    if unit in _UNIT_SKIP:
+        k = v.j
+        while k < len(toks) and k < v.j + 3 and toks[k].norm in _UNIT_SKIP:
+            k += 1
+        ok = k < len(toks) and toks[k].is_word and toks[k].norm not in FUNCTION_WORDS
+        return toks[k].stem if ok else ""
+    k = v.j
+    while k < len(toks) and (toks[k].text == "-" or toks[k].stem == unit) and k < v.j + 3:
+        k += 1
+    return unit + "-old" if unit and k < len(toks) and toks[k].norm == "old" else unit
+
+
+def _has_unit(toks: list[Tok], v: Value) -> bool:
+    unit = _unit(toks, v)
+    return bool(unit) and unit not in FUNCTION_WORDS
+
+
+def _month_before(toks: list[Tok], v: Value) -> str:
+    return toks[v.i - 1].norm if v.kind == "year" and v.i > 0 and toks[v.i - 1].norm in MONTHS else ""
+
+
+def _pair_score(ctoks: list[Tok], cv: Value, cctx: dict[str, float], stoks: list[Tok], sv: Value,
+                sctx: dict[str, float]) -> float:
+    """How surely two figures stand for the same thing: shared head words, the same unit
+    ('year' in 'six-year'), the same month before a year."""
+    score = _ctx_sim(cctx, sctx)
+    unit = _compound_unit(ctoks, cv)
+    if unit and unit not in FUNCTION_WORDS and not unit.endswith("-old") and \
+            unit == _compound_unit(stoks, sv):
+        score += 1.0  # an age's head is the person, not 'year-old'
+    month = _month_before(ctoks, cv)
+    if month and month == _month_before(stoks, sv):
+        score += 1.0
+    return score
+
+
+def _kinds_match(a: Value, b: Value) -> bool:
+    return _compatible(a.kind, b.kind) and (a.kind == "money") == (b.kind == "money") and \
+        (a.kind == "year") == (b.kind == "year")
+
+
+def _repaired(ctx: Context, cs: Sentence, ctoks: list[Tok], cvals: list[Value],
+              srcs: list[_Src]) -> list[Finding]:
+    """A figure the source does give, but to something else: paired by its head words, the
+    candidate's figure matches a different figure of the linked source sentence far better than
+    any place the source gives its own value ('a six-year fight' where the source has an
+    eight-year fight and six months elsewhere; two amounts swapped in a list)."""
+    out: list[Finding] = []
+    figures = [v for v in cvals if v.kind in ("num", "money", "year")]
+    if not figures:
+        return out
+    allsrc = _source_index(ctx)[0]
+    sctx_cache: dict[tuple[int, int, int], dict[str, float]] = {}
+
+    def sctx(s: _Src, sv: Value) -> dict[str, float]:
+        key = (s.sent.doc, s.sent.start, sv.i)
+        if key not in sctx_cache:
+            sctx_cache[key] = _head_context(s.toks, sv, s.values)
+        return sctx_cache[key]
+
+    cctxs = {cv.i: _head_context(ctoks, cv, cvals) for cv in figures}
+    for cv in figures:
+        cctx = cctxs[cv.i]
+        best, best_diff = None, 0.0
+        for s in srcs:
+            for sv in s.values:
+                if sv.value == cv.value or not _kinds_match(cv, sv):
+                    continue
+                sc = _pair_score(ctoks, cv, cctx, s.toks, sv, sctx(s, sv))
+                if sc > best_diff:
+                    best, best_diff = (s, sv), sc
+        if best is None or best_diff < 1.0:
+            continue
+        s, sv = best
+        if best_diff < 1.5 and len(cctx.keys() & sctx(s, sv).keys()) < 2:
+            continue  # one shared word is not a head
+        # the source figure is given by another figure of the candidate sentence: only a swap
+        # (the candidate's own figure in the source sentence too) is a change then
+        others = [cw for cw in figures if cw is not cv and cw.value == sv.value and _kinds_match(cw, sv)]
+        if others and not any(
+                xv.value == cv.value and _kinds_match(cv, xv)
+                and _pair_score(ctoks, cw, cctxs[cw.i], s.toks, xv, sctx(s, xv))
+                > _pair_score(ctoks, cw, cctxs[cw.i], s.toks, sv, sctx(s, sv))
+                for xv in s.values for cw in others):
+            continue
+        cunit = _has_unit(ctoks, cv)
+        # where the source gives the candidate's value with no unit ('the limit is 35'), the
+        # candidate's unit may be the one it leaves out
+        best_same = max((_pair_score(ctoks, cv, cctx, x.toks, xv, sctx(x, xv))
+                         + (1.0 if cunit and not _has_unit(x.toks, xv) else 0.0)
+                         for x in allsrc for xv in x.values if xv.value == cv.value and _kinds_match(cv, xv)),
+                        default=0.0)
+        if best_diff - best_same < 1.0:
+            continue
+        old, new = _fmt(sv, s.toks), _fmt(cv, ctoks)
+        out.append(_finding(ctx, cs, ctoks, (cv.i, cv.j), s, (sv.i, sv.j), _KIND_WORD[cv.kind], old, new,
+                            min(0.9, 0.5 + 0.1 * best_diff), cv.kind))
     return out
 
 
@@ -681,9 +818,18 @@ def _initials(toks: list[Tok], names: list[int], words: set[str]) -> set[int]:
     return out
 
 
+_ADDRESS_VERBS = frozenset(words_of("tell told tells ask asked asks warn warned urge urged assure assured"))
+
+
 def _speaks(toks: list[Tok], i: int) -> bool:
-    lo, hi = max(0, i - 4), min(len(toks), i + 5)
-    return any(toks[k].norm in SPEECH_VERBS for k in range(lo, hi))
+    """The name at ``i`` is the one speaking ('Mr X said', 'said Mr X'), not the one spoken to
+    ('he told Judge X'): only a speaker's change is an attribution matter."""
+    after = any(toks[k].norm in SPEECH_VERBS for k in range(i + 1, min(len(toks), i + 5)))
+    k = i - 1
+    while k >= 0 and toks[k].is_word and toks[k].cap:
+        k -= 1  # over the rest of the name and its title
+    before = k >= 0 and toks[k].norm in SPEECH_VERBS and toks[k].norm not in _ADDRESS_VERBS
+    return after or before
 
 
 def detect(ctx: Context) -> list[Finding]:
