@@ -6,7 +6,7 @@ copy is seen in training and testing): 3-class macro-F1 (best published 0.664, C
 on all 770 articles and writes src/unspin/verdict_model.json (needs scikit-learn, a dev
 dependency). Then the verdict of the shipped model on the seed and dev cases.
 
-    .venv/bin/python bench/meter.py [--backend model2vec] [--fit] [--cache FILE]
+    .venv/bin/python bench/meter.py [--backend model2vec] [--fit] [--cache FILE] [--inputs a,b|all]
 """
 
 from __future__ import annotations
@@ -50,15 +50,18 @@ def collect(backend: str) -> list[dict]:
         cand = segment(Document.from_text(row["candidate"]))
         a = align(stories[row["story"]], cand, enc)
         out.append({"id": row["id"], "story": row["story"], "label": LABEL_MAP[row["label"]],
-                    "features": features(a)})
+                    "alignment": a, "features": features(a)})
     print(f"aligned {len(out)} articles in {time.perf_counter() - t:.1f} s ({enc.name})")
     return out
 
 
-def design(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    from unspin.verdict import LABELS, model_inputs
+def design(rows: list[dict], names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from unspin.verdict import LABELS, features, model_inputs
 
-    x = np.array([model_inputs(r["features"]) for r in rows], dtype=float)
+    for r in rows:  # a cache holding alignments gets the current feature code
+        if "alignment" in r:
+            r["features"] = features(r["alignment"])
+    x = np.array([model_inputs(r["features"], names) for r in rows], dtype=float)
     y = np.array([LABELS.index(r["label"]) for r in rows])
     groups = np.array([r["story"] for r in rows])
     return x, y, groups
@@ -164,9 +167,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--backend", default="model2vec")
     ap.add_argument("--fit", action="store_true", help="refit on all articles and write verdict_model.json")
-    ap.add_argument("--cache", help="pickle of aligned features, reused when present")
+    ap.add_argument("--cache", help="pickle of the alignments, reused when present (features are recomputed)")
     ap.add_argument("-C", type=float, default=0.3, help="inverse regularisation strength")
+    ap.add_argument("--inputs", help="comma-separated model inputs (verdict.CANDIDATE_INPUTS); "
+                    "default verdict.INPUT_NAMES")
     args = ap.parse_args()
+    from unspin.verdict import CANDIDATE_INPUTS, INPUT_NAMES
+
+    names = args.inputs.split(",") if args.inputs else list(INPUT_NAMES)
+    if args.inputs == "all":
+        names = list(CANDIDATE_INPUTS)
     if not (METER / "courts.jsonl").is_file():
         print(f"skipped: METER data not found at {METER}")
         return 0
@@ -177,7 +187,7 @@ def main() -> int:
         rows = collect(args.backend)
         if cache:
             cache.write_bytes(pickle.dumps(rows))
-    x, y, groups = design(rows)
+    x, y, groups = design(rows, names)
     try:
         probs = np.mean([held_out(x, y, groups, args.C, seed) for seed in range(3)], axis=0)
     except ImportError:
@@ -185,7 +195,7 @@ def main() -> int:
         probs = None
     if probs is not None:
         print(f"METER courts: {len(y)} articles, {len(set(groups))} stories; "
-              "stratified 5-fold grouped by story, mean of 3 shuffles")
+              f"stratified 5-fold grouped by story, mean of 3 shuffles; inputs: {', '.join(names)}")
         from unspin.verdict import LABELS, rewrite_route
 
         pred = with_route(rows, probs)
@@ -196,10 +206,8 @@ def main() -> int:
         print(f"model alone (no route): macro-F1 {report(y, probs, probs.argmax(1))['macro_f1']:.3f}")
     if args.fit:
         model = fit(x, y, args.C)
-        from unspin.verdict import INPUT_NAMES
-
         model = {"about": "multinomial logistic regression on METER courts (bench/meter.py --fit); "
-                          "classes not/partially/wholly derived", "inputs": list(INPUT_NAMES),
+                          "classes not/partially/wholly derived", "inputs": names,
                  "C": args.C, **model}
         MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH.relative_to(ROOT)}")

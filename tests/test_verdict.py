@@ -6,12 +6,20 @@ import json
 
 import pytest
 
-from unspin.align import align
+from unspin.align import align, tokens
 from unspin.embed import get_backend
 from unspin.ingest import load
 from unspin.segment import segment
 from unspin.types import Document
-from unspin.verdict import INPUT_NAMES, LABELS, judge, load_model, model_inputs
+from unspin.verdict import (
+    CANDIDATE_INPUTS,
+    INPUT_NAMES,
+    LABELS,
+    _rare_containment,
+    judge,
+    load_model,
+    model_inputs,
+)
 
 
 def _verdict(case):
@@ -23,6 +31,7 @@ def _verdict(case):
 def test_model_file_matches_inputs():
     m = load_model()
     assert len(m["coef"]) == len(LABELS) and len(m["intercept"]) == len(LABELS)
+    assert list(m["inputs"]) == list(INPUT_NAMES)
     assert all(len(row) == len(INPUT_NAMES) for row in m["coef"])
     assert len(m["mean"]) == len(m["scale"]) == len(INPUT_NAMES)
 
@@ -78,8 +87,18 @@ def test_model_inputs_are_finite():
                           "share_near_verbatim", "share_partial", "share_unlinked", "containment_1",
                           "containment_3", "containment_5", "longest_run", "order", "mean_best",
                           "source_conveyed", "full_strong", "full_unlinked", "full_partial",
-                          "unlinked_block", "candidate_words")}
+                          "unlinked_block", "candidate_words", "rare_containment")}
     assert len(model_inputs(f)) == len(INPUT_NAMES)
+    assert len(model_inputs(f, list(CANDIDATE_INPUTS))) == len(CANDIDATE_INPUTS)
+
+
+def test_rare_words_weigh_more_in_containment():
+    """Sharing a rare word is stronger evidence of copy than sharing a common one."""
+    src = tokens("The magistrate adjourned the hearing.")
+    rare = _rare_containment(src, tokens("A magistrate adjourned it."))
+    common = _rare_containment(src, tokens("The hearing was on the list."))
+    assert 0.0 < common < rare < 1.0
+    assert _rare_containment(src, src) == 1.0 and _rare_containment(src, []) == 0.0
 
 
 @pytest.mark.parametrize("empty_side", ["source", "candidate"])
