@@ -209,3 +209,62 @@ def test_dev_and_seed_faithful_sentences_stay_clean(shared):
                     if f.candidate and f.candidate.text in s:
                         flagged.append((case.name, f.candidate.text))
     assert not flagged
+
+
+# ----------------------------------------------------------------------------------------------
+# generalisations: own sentence pairs
+
+
+@pytest.mark.parametrize("src,cand,reason", [
+    # the source negated a word the candidate keeps, now affirmed
+    ("The landlord said he was not surprised by the council's ruling.",
+     "The landlord said he was deeply surprised by the council's ruling.", "negation"),
+    # a quasi-negative quantity added: 'little risk', 'scant evidence'
+    ("The inspector said a serious fire had only been prevented by chance.",
+     "The inspector said there had been little risk of a serious fire.", "negation"),
+    # how often, turned round
+    ("She said she made occasional visits to the flat.",
+     "She said she made frequent visits to the flat.", "intensity"),
+    ("The driver was said to have routinely ignored the speed limit on the bypass.",
+     "The driver was said to have rarely ignored the speed limit on the bypass.", "intensity"),
+    # a share made whole
+    ("The tribunal found the blame was shared between the school and the pupil's parents.",
+     "The tribunal found the school bore full blame, not the pupil's parents.", "intensity"),
+    # an open decision made final, and back
+    ("The club is considering whether to appeal against the fine imposed by the league.",
+     "The club has decided to appeal against the fine imposed by the league.", "hedge_removed"),
+    ("The council has decided to close the library at the end of the year.",
+     "The council is considering closing the library at the end of the year.", "hedge_added"),
+])
+def test_general_shifts(src, cand, reason):
+    found = kinds(src, cand)
+    assert len(found) == 1, found
+    assert reason in found[0].details["reasons"]
+
+
+@pytest.mark.parametrize("src,cand", [
+    # 'nothing but', 'no more than': a limit, not a denial
+    ("The prisoners were given bread and water for three days.",
+     "The prisoners were given nothing but bread and water for three days."),
+    ("The repair cost £40 at most.", "The repair cost no more than £40."),
+    # a negator earlier in the clause cancels the prefix ('neither ... able' = 'both ... unable')
+    ("Both witnesses had been unable to describe the driver of the van.",
+     "Neither witness had been able to describe the driver of the van."),
+    # 'seemed' is a hedge with or without 'to'
+    ("The move seemed the only option left to the family.",
+     "The move appeared to be the only option left to the family."),
+    # the negated word said un-negated elsewhere in the source: not a dropped negation
+    ("The drug is used in clinics and is dangerous if not used with care.",
+     "The drug, used in clinics, is dangerous if handled carelessly."),
+    # the source gives how often in other words
+    ("He visited his mother in the care home frequently.", "He often visited his mother in the care home."),
+])
+def test_general_faithful_not_flagged(src, cand):
+    assert kinds(src, cand) == []
+
+
+def test_own_with_the_owner_already_named_is_not_attribution():
+    found = kinds("The hearing ended before the brothers could speak in their defence.",
+                  "The hearing ended before the brothers could speak in their own defence.",
+                  "attribution_change")
+    assert found == []

@@ -12,6 +12,7 @@ found in one candidate clause are reported together as one finding.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -56,6 +57,31 @@ severe grave extensive immense sizeable sizable hefty great
 SMALL = frozenset(stem(w) for w in words_of("""
 small modest minor slight little minimal nominal token negligible trivial limited meagre meager
 tiny
+"""))
+
+# how often: rarely .. always ("occasional lifts" -> "regularly drove")
+FREQUENCY = {w: lvl for lvl, ws in enumerate(["""
+never""", """
+rarely seldom occasionally occasional sporadically sporadic infrequently infrequent""", """
+sometimes periodically intermittently""", """
+often frequently frequent regularly regular repeatedly repeated routinely routine commonly
+habitually habitual persistently persistent""", """
+constantly constant continually continual always invariably daily nightly"""]) for w in ws.split()}
+# a share of the whole: blame split or shared vs full or sole responsibility
+PARTIAL = frozenset(stem(w) for w in words_of("""
+split shared share partly partially partial joint jointly half some contributory
+"""))
+TOTAL = frozenset(stem(w) for w in words_of("""
+full fully entire entirely whole wholly sole solely complete completely total totally
+"""))
+# a decision still open vs taken
+TENTATIVE = frozenset(stem(w) for w in words_of("""
+consider considering considered contemplate contemplating weigh weighing explore exploring mull
+mulling debate debating review reviewing
+"""))
+DECIDED = frozenset(stem(w) for w in words_of("""
+decide decided resolve resolved determine determined opt opted elect elected choose chose commit
+committed
 """))
 
 # level of a quantifier at the head of a noun phrase
@@ -180,10 +206,52 @@ def _neg_count(toks: list[Tok]) -> tuple[int, list[int]]:
                 continue  # "not only", "not yet": no denial
             if w == "no" and k + 1 < len(toks) and toks[k + 1].norm in ("longer", "doubt"):
                 continue
+            if _restricts(toks, k):
+                continue  # "nothing but chips", "no more than", "none other than": a limit
             idx.append(k)
         elif w.startswith("un") and len(w) > 5 and _is_negated_adj(w):
             idx.append(k)
+    idx = sorted(set(idx) | set(_quasi_negations(toks)))
     return len(idx), idx
+
+
+_LIMIT_AFTER = {"but": ("",), "more": ("than",), "less": ("than",), "fewer": ("than",), "other": ("than",),
+                "short": ("of",), "sooner": ("",)}
+
+
+def _restricts(toks: list[Tok], k: int) -> bool:
+    """'nothing but', 'no more than', 'none other than', 'not only': the word limits or stresses
+    what follows; it denies nothing."""
+    w = toks[k].norm
+    if w not in ("no", "nothing", "none", "not", "never", "nobody"):
+        return False
+    nxt = [t.norm for t in toks[k + 1:k + 3]]
+    if not nxt or nxt[0] not in _LIMIT_AFTER:
+        return False
+    need = _LIMIT_AFTER[nxt[0]]
+    return need == ("",) or (len(nxt) > 1 and nxt[1] in need)
+
+
+# quasi-negative quantities: "little risk", "scant evidence", "hardly any chance" deny the noun
+QUASI_NEG = frozenset(words_of("little scant"))
+ABSTRACT = frozenset(stem(w) for w in words_of("""
+risk chance danger doubt evidence hope prospect sign indication effect impact difference remorse
+interest support attention choice option reason need point sense value help threat likelihood
+possibility suggestion proof concern regard sympathy warning progress improvement benefit
+"""))
+
+
+def _quasi_negations(toks: list[Tok]) -> list[int]:
+    out = []
+    for k, t in enumerate(toks):
+        if t.norm in QUASI_NEG and not (k and toks[k - 1].norm in ("a", "very", "too", "so")):
+            nxt = [x for x in toks[k + 1:k + 3] if x.is_word]
+            if nxt and (nxt[0].stem in ABSTRACT or len(nxt) > 1 and nxt[1].stem in ABSTRACT):
+                out.append(k)
+        elif t.norm in ("hardly", "barely", "scarcely") and k + 1 < len(toks) and \
+                toks[k + 1].norm in ("any", "anything", "anyone", "ever"):
+            out.append(k)
+    return out
 
 
 _UN_WORDS = frozenset(words_of("""
@@ -272,8 +340,49 @@ def _check_negation(p: _Pair) -> None:
             return
         if k + 1 < len(p.stoks) and p.stoks[k + 1].norm in ("exactly", "necessarily", "entirely", "quite"):
             return  # litotes: "not exactly a secret" ~ "clear"
+        kept = _negated_head_kept(p, k)
+        if kept is not None:
+            p.reasons.append(_Reason("negation", kept, f"the source says '{p.stoks[k].text} "
+                                     f"{p.stoks[_head_after(p.stoks, k)].text}'; the candidate drops the "
+                                     "negation", 1.0, True))
+            return
         p.reasons.append(_Reason("negation", None, f"the source's negation ('{p.stoks[k].text}') is "
                                  "dropped", 0.8, True))
+
+
+_COPULA = frozenset(words_of("be is are was were been being become became feel felt seem seemed"))
+
+
+def _head_after(toks: list[Tok], k: int) -> int:
+    """The content word a negator denies: 'not disappointed', 'not be allowed', 'never seen'."""
+    for j in range(k + 1, min(len(toks), k + 4)):
+        t = toks[j]
+        if not t.is_word or t.text in _CLAUSE_STOP:
+            break
+        if t.norm not in FUNCTION_WORDS and t.norm not in _COPULA and t.norm not in INTENSIFIERS:
+            return j
+    return k
+
+
+def _negated_head_kept(p: _Pair, k: int) -> int | None:
+    """Candidate index of the word the source negated, now said without the negation ('was not
+    disappointed' -> 'was bitterly disappointed'), else None."""
+    w = p.stoks[k].norm
+    if not (w in NEGATORS or w.endswith("n't")):
+        return None  # 'unhappy', 'failed', 'little risk' carry their own head
+    h = _head_after(p.stoks, k)
+    if h == k:
+        return None
+    target = p.stoks[h].stem
+    if any(t.stem == target and j != h and not _negated(p.stoks, j) for j, t in enumerate(p.stoks)):
+        return None  # the source also says it without the negation
+    sm = difflib.SequenceMatcher(None, [t.stem for t in p.ctoks], [t.stem for t in p.stoks], autojunk=False)
+    for a, b, size in sm.get_matching_blocks():
+        if size >= 2 and b <= h < b + size and not b <= k < b + size:
+            j = a + (h - b)
+            if not _negated(p.ctoks, j):
+                return j
+    return None
 
 
 def _hedges(toks: list[Tok]) -> list[int]:
@@ -290,8 +399,8 @@ def _hedges(toks: list[Tok]) -> list[int]:
             if w in ("said", "thought", "believed", "understood"):
                 if prev in ("is", "was", "were", "are", "been", "be"):
                     out.append(k)  # "it is thought", "was said to have": a hedge
-            elif nxt in ("to", "that"):
-                out.append(k)  # "it appears that", "seemed to"
+            elif nxt in ("to", "that", "like", "as") or t.stem == "seem":
+                out.append(k)  # "it appears that", "seemed to", "seemed the only answer"
     return out
 
 
@@ -323,7 +432,14 @@ def _clause_content(toks: list[Tok], k: int) -> set[str]:
     while b < len(toks) and not stop(b):
         b += 1
     return {t.stem for t in toks[a:b] if t.is_word and t.norm not in FUNCTION_WORDS and t.norm not in HEDGES
-            and t.norm not in NEGATORS and t.stem not in IMPLICIT_NEG}
+            and t.norm not in NEGATORS and t.stem not in IMPLICIT_NEG and t.norm not in QUASI_NEG
+            and t.norm not in _LINKERS and t.stem not in SAY_VERBS}
+
+
+# clause openers that carry no content of their own
+_LINKERS = frozenset(words_of("""
+although though whereas because however nevertheless yet unless whether despite meanwhile instead
+"""))
 
 
 def _rewrites_source(p: _Pair, k: int) -> bool:
@@ -421,6 +537,39 @@ def _check_intensity(p: _Pair) -> None:
                                  f"'{p.ctoks[cd[0]].text}'", 0.5))
 
 
+def _check_degree(p: _Pair) -> None:
+    """How often, how much of it, how settled: 'occasional' -> 'regularly', 'blame split' ->
+    'full responsibility', 'considering whether to' -> 'has decided to'."""
+    sw = {t.norm for t in p.stoks}
+    cst = {t.stem for t in p.ctoks}
+    sst = {t.stem for t in p.stoks}
+    cf = [(k, FREQUENCY[t.norm]) for k, t in enumerate(p.ctoks) if t.norm in FREQUENCY and t.norm != "never"]
+    sf = [(k, FREQUENCY[t.norm]) for k, t in enumerate(p.stoks) if t.norm in FREQUENCY and t.norm != "never"]
+    new = [(k, lvl) for k, lvl in cf if p.ctoks[k].norm not in sw]
+    if new:
+        k, lvl = new[0]
+        if sf and all(abs(lvl - x) >= 2 for _, x in sf):  # both say how often: no other anchor needed
+            p.reasons.append(_Reason("intensity", k, f"'{p.stoks[sf[0][0]].text}' in the source becomes "
+                                     f"'{p.ctoks[k].text}'", 1.0))
+            return
+        # a frequency added where the source gives none is too often a fair reading ('frequented'
+        # -> 'often visited', 'day-to-day' -> 'daily') to count on its own
+    ct = [k for k, t in enumerate(p.ctoks) if t.stem in TOTAL and t.stem not in sst]
+    sp = [k for k, t in enumerate(p.stoks) if t.stem in PARTIAL and t.norm not in ("some",)]
+    if ct and sp and not any(t.stem in TOTAL for t in p.stoks) and _rewrites_source(p, ct[0]):
+        p.reasons.append(_Reason("intensity", ct[0], f"'{p.stoks[sp[0]].text}' in the source becomes "
+                                 f"'{p.ctoks[ct[0]].text}'", 1.0, True))
+        return
+    for a, b, kind in ((TENTATIVE, DECIDED, "hedge_removed"), (DECIDED, TENTATIVE, "hedge_added")):
+        sk = [k for k, t in enumerate(p.stoks) if t.stem in a and not _negated(p.stoks, k)]
+        ck = [k for k, t in enumerate(p.ctoks)
+              if t.stem in b and t.stem not in sst and not _negated(p.ctoks, k)]
+        if sk and ck and not (cst & a) and _rewrites_source(p, ck[0]):
+            p.reasons.append(_Reason(kind, ck[0], f"'{p.stoks[sk[0]].text}' in the source becomes "
+                                     f"'{p.ctoks[ck[0]].text}'", 1.0))
+            return
+
+
 def _little_more(toks: list[Tok], k: int) -> bool:
     """'little more than' is a quantity, not a size."""
     return toks[k].norm == "little" and k + 1 < len(toks) and toks[k + 1].norm in ("more", "less")
@@ -472,7 +621,14 @@ def _check_antonyms(p: _Pair) -> None:
 
 
 def _negated(toks: list[Tok], k: int) -> bool:
-    return any(t.norm in NEGATORS or t.norm.endswith("n't") for t in toks[max(0, k - 3):k])
+    """A negator before ``toks[k]`` in its clause: 'not able', 'neither side had been able'."""
+    j = k - 1
+    while j >= 0 and k - j <= 6 and toks[j].text not in _CLAUSE_STOP and toks[j].text not in (".", "?", "!"):
+        t = toks[j]
+        if (t.norm in NEGATORS or t.norm.endswith("n't")) and not _restricts(toks, j):
+            return True
+        j -= 1
+    return False
 
 
 def _check_voice(p: _Pair) -> None:
@@ -820,6 +976,8 @@ def _own(ctx: Context, p: _Pair) -> Finding | None:
         return None
     for m in _OWN.finditer(ctext):
         noun = m.group(2).split()
+        if re.search(rf"\b(?:its|their|his|her|my|our|your|\w+'s?) {re.escape(noun[-1])}", stext, re.I):
+            continue  # 'in their defence' already names the owner: 'own' only stresses it
         if any(re.search(rf"\b{re.escape(w)}", stext, re.I) for w in noun if len(w) > 3):
             a, b = p.cs.start + m.start(), p.cs.start + m.end()
             toks = p.ctoks
@@ -879,7 +1037,8 @@ def _clause(toks: list[Tok], i: int, j: int, min_words: int = 5) -> tuple[int, i
 
 # ----------------------------------------------------------------------------------------------
 
-_CHECKS = (_check_negation, _check_hedges, _check_intensity, _check_antonyms, _check_voice, _check_scope)
+_CHECKS = (_check_negation, _check_hedges, _check_intensity, _check_degree, _check_antonyms, _check_voice,
+           _check_scope)
 _SKIP = {"garbled_text", "fabricated_quote"}
 
 
