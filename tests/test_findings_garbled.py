@@ -218,3 +218,13 @@ def test_clean_bodies_raise_nothing(shared):
             (terms.extend(i.terms) if i.kind == "non_word" else other.append(doc.text[i.start:i.end]))
     assert other == []
     assert set(terms) <= {"dfending"}
+
+
+def test_source_subheads_are_not_fragments():
+    """A short heading line the source itself has is the source's layout, not garbling."""
+    from unspin.findings.garbled import scan
+
+    source = "The council met on Tuesday.\n\nHow the project will be paid for\n\nThe grant covers half."
+    candidate = "The council met on Tuesday.\n\nHow the project will be paid for\n\nHalf comes from a grant."
+    assert scan(candidate, sources=[source]) == []
+    assert scan(candidate.replace("paid for", "paid for the"), sources=[source])

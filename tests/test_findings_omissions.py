@@ -92,3 +92,11 @@ def test_required_omissions_in_cases(shared):
                     missed.append((case.name, e["id"]))
     assert len(missed) <= total // 8, missed
     assert reported <= 2 * total
+
+
+def test_subheads_are_trivial_but_short_sentences_are_not():
+    from unspin.findings.omissions import trivial
+    from unspin.types import Sentence
+
+    assert trivial(Sentence(0, 0, 27, "Two council members opposed", 0))
+    assert not trivial(Sentence(0, 0, 34, "Two council members opposed it all.", 0))

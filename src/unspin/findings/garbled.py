@@ -270,7 +270,11 @@ def scan(text: str, paragraphs: list[tuple[int, int]] | None = None,
     issues = _scan(text, paragraphs, known, title)
     if sources:
         flat = [" ".join(src.split()) for src in sources]
-        issues = [i for i in issues if not (i.core and any(i.core in f for f in flat))]
+        # a line the source itself has on its own (a subhead) is the source's layout, not a fragment
+        lines = {" ".join(line.split()) for src in sources for line in src.splitlines()}
+        issues = [i for i in issues
+                  if not (i.core and any(i.core in f for f in flat))
+                  and not (i.kind == "fragment" and " ".join(text[i.start:i.end].split()) in lines)]
     return issues
 
 

@@ -28,11 +28,13 @@ _SIGNOFF = re.compile(r"contributed to this report|additional reporting|^ends?\.
 
 
 def trivial(s: Sentence) -> bool:
-    """Lines that are not content: bylines, sign-offs, datelines, headlines in capitals."""
+    """Lines that are not content: bylines, sign-offs, datelines, headlines and subheads."""
     text = s.text.strip()
     words = re.findall(r"[\w'’]+", text)
     if len(words) < 4 or _BYLINE.match(text) or _SIGNOFF.search(text):
         return True
+    if len(words) <= 12 and text[-1] not in ".!?:;\"”’'…)" and text[0].isupper():
+        return True  # a subhead or label: short, no sentence end
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters):
         return True  # an all-capitals headline or label
