@@ -268,3 +268,37 @@ def test_own_with_the_owner_already_named_is_not_attribution():
                   "The hearing ended before the brothers could speak in their own defence.",
                   "attribution_change")
     assert found == []
+
+
+def test_body_statement_given_to_a_person():
+    found = kinds("The council argued that the collapse was the tenant's fault because he had ignored "
+                  "repeated warnings about the roof.",
+                  "A surveyor at Hartwell told the tribunal the collapse was the tenant's fault because he "
+                  "had ignored repeated warnings about the roof.", "attribution_change")
+    assert len(found) == 1 and found[0].details["candidate_speaker"] == "surveyor"
+
+
+def test_body_statement_given_to_its_spokesman_is_not_a_change():
+    found = kinds("The council argued that the collapse was the tenant's fault.",
+                  "A spokesman for the council said the collapse was the tenant's fault.",
+                  "attribution_change")
+    assert found == []
+
+
+def test_run_on_reported_speech_given_to_the_person_talked_about():
+    src = ["Anne Roberts, defending, said her client had lost her job in March.",
+           "She had been unable to pay the rent for months.",
+           "But she now deeply regretted what she had done."]
+    cand = ["Anne Roberts, defending, said her client had lost her job in March.",
+            "She had been unable to pay the rent for months.",
+            "Mrs Kelly told the court she now deeply regretted what she had done."]
+    ctx = make_ctx(src + ["Mrs Kelly, 42, admitted theft."], cand + ["Mrs Kelly, 42, admitted theft."])
+    found = [f for f in shifts.detect(ctx) if f.type == "attribution_change"]
+    assert len(found) == 1 and found[0].details["source_speaker"] == "roberts"
+
+
+def test_run_on_narration_about_the_earlier_speaker_is_not_a_change():
+    src = ["Mrs Kelly said she had lost her job in March.", "She now deeply regretted what she had done."]
+    cand = ["Mrs Kelly said she had lost her job in March.",
+            "Mrs Kelly told the court she now deeply regretted what she had done."]
+    assert [f for f in shifts.detect(make_ctx(src, cand)) if f.type == "attribution_change"] == []

@@ -157,9 +157,22 @@ secretary assistant aide manager director chairman chairwoman chief executive bo
 landlord tenant neighbour neighbor friend relative mother father wife husband son daughter sister
 brother parent partner colleague employee employer victim witness doctor nurse surgeon expert
 analyst minister councillor mp senator governor mayor president leader spokesman teacher pupil
-student resident neighbour survivor customer client patient
+student resident neighbour survivor customer client patient supervisor foreman worker driver
+passenger engineer pilot officer guard surveyor accountant architect builder consultant adviser
+advisor investigator auditor scientist researcher
 """))
 PRONOUNS = frozenset(["he", "she", "they", "it", "i", "we", "you", "his", "her", "their", "its"])
+# bodies a statement can come from ('the company argued'): a person who is not its spokesman,
+# lawyer or head is someone else
+ORG_NOUNS = frozenset(words_of("""
+company firm council authority government department ministry agency club school college university
+hospital trust board society association bank business employer union charity corporation
+organisation organization group commission committee inquiry watchdog regulator airline insurer
+"""))
+SPEAKS_FOR = frozenset(words_of("""
+director chairman chairwoman chair chief executive boss head owner manager leader president
+secretary spokesman spokeswoman spokesperson representative official officials
+"""))
 _TITLE_GENDER = {"mr": "m", "sir": "m", "lord": "m", "mrs": "f", "ms": "f", "miss": "f", "lady": "f",
                  "dame": "f"}
 _NAME_TITLES = frozenset(words_of("""
@@ -713,7 +726,8 @@ def _speaker_at(toks: list[Tok], k: int) -> Speaker | None:
         return _np_speaker(toks, k + 2, forward=True)
     # left subject, skipping one parenthetical ", role," and adverbs
     j = k - 1
-    while j >= 0 and toks[j].is_word and toks[j].norm.endswith("ly") and toks[j].norm not in ("only",):
+    while j >= 0 and toks[j].is_word and toks[j].norm.endswith("ly") and toks[j].norm not in ("only",) \
+            and not (toks[j].cap and j > 0):  # an adverb, not 'Mr Kelly'
         j -= 1
     while j >= 0 and toks[j].norm in ("also", "had", "has", "have", "then", "later", "further", "himself",
                                       "herself", "again", "once", "today", "yesterday", "would", "will",
@@ -761,11 +775,21 @@ def _np_speaker(toks: list[Tok], j: int, forward: bool) -> Speaker | None:
         return Speaker(t.norm, "pronoun", g, j)
     if t.norm in ROLE_OF and not t.cap:
         return Speaker(t.norm, "role", None, j)
+    if t.norm in ORG_NOUNS and not t.cap:
+        return Speaker(t.norm, "org", None, j)
     if not (t.is_word and t.cap):
         return None
     run = [j]
     while run[0] - 1 >= 0 and toks[run[0] - 1].is_word and toks[run[0] - 1].cap:
         run.insert(0, run[0] - 1)
+    # "his supervisor at Rockwater told", "a spokesman for the firm said": the noun speaks
+    h = run[0] - 1
+    while h >= 0 and toks[h].norm in ("the", "a", "an"):
+        h -= 1
+    if h >= 1 and toks[h].norm in ("at", "of", "for", "from", "with") and not toks[h - 1].cap:
+        head = toks[h - 1].norm
+        if head in ROLE_OF or head in PERSON_NOUNS:
+            return Speaker(head, "role", None, h - 1)
     return _mk_speaker(toks, run)
 
 
@@ -849,6 +873,14 @@ class _Roles:
         """True same speaker, False different, None cannot tell."""
         if a.kind == "pronoun" or b.kind == "pronoun":
             return None
+        if "org" in (a.kind, b.kind):
+            org, other = (a, b) if a.kind == "org" else (b, a)
+            if other.kind == "org":
+                return True if org.key == other.key else None
+            if other.kind == "role" and other.key not in SPEAKS_FOR and \
+                    ROLE_OF.get(other.key) not in ("lawyer", "prosecution", "defence", "spokes", "official"):
+                return False  # a supervisor, a witness: not the company's own voice
+            return None
         if a.kind == b.kind == "name":
             return a.key == b.key and not (a.gender and b.gender and a.gender != b.gender)
         if a.kind == b.kind == "role":
@@ -924,6 +956,37 @@ def _previous_speaker(ctx: Context, s: Sentence, gender: str | None) -> Speaker 
     return None
 
 
+def _continued_speaker(ctx: Context, p: _Pair, csp: list[Speaker]) -> list[Speaker]:
+    """Reported speech that runs on without a verb of its own ('But she was now ashamed ...'
+    after 'Mr X, defending, said ...'), rewritten as the person talked about speaking ('Y told
+    the court she was ...'): the statement is still the earlier speaker's. Only when the
+    candidate's speaker is followed by the pronoun the source sentence uses for that person."""
+    c = csp[0]
+    after = [t.norm for t in p.ctoks[c.tok + 1:c.tok + 6] if t.is_word]
+    pron = next((w for w in after if w in ("he", "she")), None)
+    if pron is None or pron not in {t.norm for t in p.stoks[:6]}:
+        return []
+    first = p.src[0]
+    sents = [x for x in ctx.src_sentences if x.doc == first.doc and x.start < first.start]
+    gender = None
+    for prev in reversed(sents[-6:]):
+        toks = sentence_tokens(prev)
+        found = _speakers(toks)
+        named = [x for x in found if x.kind != "pronoun"]
+        if not named:
+            q = _quote_speaker(ctx, prev)
+            named = [q] if q is not None and q.kind != "pronoun" else []
+        named = [x for x in named if gender is None or x.gender in (None, gender)]
+        if named:
+            return [named[-1]]
+        pro = [x for x in found if x.kind == "pronoun" and x.gender]
+        if pro and gender is None:
+            gender = pro[-1].gender
+            if gender == {"he": "m", "she": "f"}[pron]:
+                return []  # the earlier speaker is the person talked about
+    return []
+
+
 def _src_range(src: list[Sentence]) -> tuple[int, int, int]:
     """(doc, start, end) over the linked source sentences of the first source document."""
     same = [s for s in src if s.doc == src[0].doc]
@@ -940,6 +1003,8 @@ def _attribution(ctx: Context, p: _Pair, roles: _Roles, cache: dict) -> Finding 
     if not csp:
         return None
     ssp = _source_speakers(ctx, p.src, cache)
+    if not ssp:
+        ssp = _continued_speaker(ctx, p, csp)
     if not ssp:
         return None
     csp = [c for c in csp if c.kind != "name" or c.key in roles.proper]
