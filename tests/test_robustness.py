@@ -192,3 +192,33 @@ def test_text_api():
         unspin.compare(None, CANDIDATE)
     one_extra = unspin.compare(SOURCE, CANDIDATE, extra_sources=str(CANDIDATE))  # one path, not its letters
     assert len(one_extra.sources) == 2
+
+
+def test_unpunctuated_text_is_cut_into_bounded_sentences():
+    """A run with no full stops becomes pieces of at most MAX_SENTENCE_CHARS, not one sentence
+    whose n-grams and fuzzy ratios would cost gigabytes in align."""
+    from unspin.segment import MAX_SENTENCE_CHARS, segment
+    from unspin.types import Document
+
+    phrase = ("the council said that members would review the budget later, and the mayor "
+              "agreed that the plan needed more work before any vote")
+    words = phrase.split()
+    text = " ".join(words[i % len(words)] for i in range(30_000))
+    seg = segment(Document.from_text(text))
+    assert len(seg.sentences) > 100
+    assert all(len(s.text) <= MAX_SENTENCE_CHARS for s in seg.sentences)
+    assert all(text[s.start:s.end] == s.text for s in seg.sentences)
+
+
+@pytest.mark.parametrize("text", ["Yes. " * 100_000, "word " * 250_000])
+def test_huge_texts_are_refused_quickly(text):
+    """Too many sentences or characters: one-line error before the slow sentence split."""
+    import time
+
+    from unspin.segment import segment
+    from unspin.types import Document, UnspinError
+
+    t = time.perf_counter()
+    with pytest.raises(UnspinError, match="split it into articles"):
+        segment(Document.from_text(text))
+    assert time.perf_counter() - t < 1.0

@@ -31,6 +31,9 @@ LEX_FLOOR, LEX_SPAN = 0.05, 0.20  # lexical support below LEX_FLOOR + LEX_SPAN d
 SEM_LOW, SEM_HIGH = 0.30, 0.85  # cosine mapped to 0 and 1 when the encoder gives no cos_range
 JUMP = 0.04  # cost of jumping elsewhere in the source (reordering), so far jumps need more evidence
 MAX_PAIRS = 6_000_000  # sentence pairs (~2,450 x 2,450): about 0.5 GB of pair matrices
+# Fuzzy ratio costs about len(s) * len(c) per pair: past this many character cells in all
+# (~3 s; 2,500 x 2,500 ordinary sentences need about 1.4e11) each text is cut to a prefix.
+RATIO_CELLS = 1.5e11
 VERBATIM_RUN = 6  # words: a shared run at least this long counts as verbatim copy
 
 _STOPWORD_TEXT = """
@@ -201,7 +204,12 @@ def _pair_matrices(src: _Side, cand: _Side, es: np.ndarray, ec: np.ndarray, idf:
     dice = 2 * overlap / np.maximum(mass_s + mass_c, 1e-6)
     chars = _char_cosine(src, cand)
     lexical = np.clip(0.5 * dice + 0.5 * chars, 0.0, 1.0)
-    ratio = process.cdist(src.texts, cand.texts, scorer=fuzz.ratio, processor=utils.default_process,
+    st, ct = src.texts, cand.texts
+    cells = float(sum(map(len, st))) * float(sum(map(len, ct)))
+    if cells > RATIO_CELLS:  # only on pathological inputs (long unpunctuated runs)
+        cap = max(100, int((RATIO_CELLS / max(len(st) * len(ct), 1)) ** 0.5))
+        st, ct = [t[:cap] for t in st], [t[:cap] for t in ct]
+    ratio = process.cdist(st, ct, scorer=fuzz.ratio, processor=utils.default_process,
                           dtype=np.uint8, workers=1).astype(np.float32) / 100.0
     semantic = (es @ ec.T).astype(np.float32) if es.size and ec.size else np.zeros_like(lexical)
     # A shared run of short function words is not evidence; damp ratio unless content agrees.

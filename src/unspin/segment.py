@@ -219,6 +219,52 @@ def _boundaries(p: str) -> list[tuple[int, int]]:
     return cuts
 
 
+# Limits that keep the worst input (5 MB, see ingest.MAX_BYTES) bounded in time and memory.
+# A news sentence is rarely over 400 characters; text with no full stops would otherwise be
+# one sentence of megabytes, whose character n-grams and fuzzy ratios cost gigabytes in align.
+MAX_SENTENCE_CHARS = 1_000
+# A long article has a few hundred sentences and 30,000 characters; these are books.
+MAX_SENTENCES = 25_000
+MAX_TEXT_CHARS = 1_000_000
+_CLAUSE_BREAK = re.compile(r"[;:,)\]—–]\s")
+_SENT_END_EST = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n")
+
+
+def _check_count(text: str) -> None:
+    """Refuse a text with far too many sentences before splitting it, which is the slow part
+    (a million "Yes." would take seconds): the count of sentence-ending marks and line
+    breaks is an upper bound on the number of sentences, found in milliseconds."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise UnspinError(f"text is too long to compare ({len(text):,} characters; the limit is "
+                          f"{MAX_TEXT_CHARS:,}); split it into articles")
+    est = len(_SENT_END_EST.findall(text)) + len(text) // MAX_SENTENCE_CHARS
+    if est > MAX_SENTENCES:
+        raise UnspinError(f"text has too many sentences to compare (about {est:,}; the limit is "
+                          f"{MAX_SENTENCES:,}); split it into articles")
+
+
+def _chunks(p: str, s: int, e: int) -> list[tuple[int, int]]:
+    """An over-long sentence cut into pieces of at most MAX_SENTENCE_CHARS, at clause
+    punctuation where there is some in the second half of the window, else between words."""
+    out = []
+    while e - s > MAX_SENTENCE_CHARS:
+        lo, hi = s + MAX_SENTENCE_CHARS // 2, s + MAX_SENTENCE_CHARS
+        cut = -1
+        for m in _CLAUSE_BREAK.finditer(p, lo, hi):
+            cut = m.start() + 1
+        if cut < 0:
+            sp = max(p.rfind(" ", lo, hi), p.rfind("\n", lo, hi), p.rfind("\t", lo, hi))
+            cut = sp if sp > s else hi
+        a, b = _strip_span(p, s, cut)
+        if b > a:
+            out.append((a, b))
+        s = cut
+    a, b = _strip_span(p, s, e)
+    if b > a:
+        out.append((a, b))
+    return out
+
+
 def _split_paragraph(text: str, ps: int, pe: int) -> list[tuple[int, int]]:
     p = text[ps:pe]
     pieces: list[tuple[int, int]] = []
@@ -243,6 +289,8 @@ def _split_paragraph(text: str, ps: int, pe: int) -> list[tuple[int, int]]:
             out[0] = (out[0][0], e)
             continue
         out.append((s, e))
+    if any(e - s > MAX_SENTENCE_CHARS for s, e in out):
+        out = [c for s, e in out for c in _chunks(p, s, e)]
     return [(ps + s, ps + e) for s, e in out]
 
 
@@ -250,6 +298,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence (start, end) offsets into ``text``; paragraphs are blank-line blocks or lines."""
     if not isinstance(text, str):
         raise UnspinError("split_sentences expects text")
+    _check_count(text)
     out: list[tuple[int, int]] = []
     for ps, pe in _fallback_paragraphs(text):
         out.extend(_split_paragraph(text, ps, pe))
@@ -975,6 +1024,7 @@ def segment(doc: Document, doc_index: int = 0) -> Segmented:
     if not isinstance(doc, Document) or not isinstance(doc.text, str):
         raise UnspinError("segment expects a Document with text")
     text = doc.text
+    _check_count(text)
     paras = _paragraphs(doc)
     spans: list[tuple[int, int]] = []
     sent_para: list[int] = []
