@@ -20,6 +20,7 @@ from unspin.types import Finding, Sentence
 UNLINKED_BEST = 0.62  # an unlinked source sentence this similar to something may still be conveyed
 LOCAL_COVER = 0.7  # share of its content words one candidate sentence must hold to convey it
 CAP_SHARE = 0.2  # report at most this share of the source's sentences (at least MIN_CAP)
+MAX_CAP = 25  # a reviewer reads a ranked list, not every sentence of a long source
 MIN_CAP = 3
 
 _BYLINE = re.compile(r"^(?:[-—–]\s*)?(?:by|from|reporting by|written by|edited by)\s+[A-Z]", re.I)
@@ -100,7 +101,7 @@ def detect(ctx: Context) -> list[Finding]:
         score, why = _importance(ctx, s, toks, leads[s.doc])
         found.append((score, pos, s, why, local))
     n_src = sum(1 for s in ctx.src_sentences if not trivial(s))
-    cap = max(MIN_CAP, math.ceil(CAP_SHARE * n_src))
+    cap = min(MAX_CAP, max(MIN_CAP, math.ceil(CAP_SHARE * n_src)))
     found.sort(key=lambda x: -x[0])
     out = []
     for score, _pos, s, why, local in found[:cap]:
