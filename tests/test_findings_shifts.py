@@ -235,6 +235,30 @@ def test_dev_and_seed_faithful_sentences_stay_clean(shared):
      "The club has decided to appeal against the fine imposed by the league.", "hedge_removed"),
     ("The council has decided to close the library at the end of the year.",
      "The council is considering closing the library at the end of the year.", "hedge_added"),
+    # belief turned into knowledge, and back
+    ("Detectives believed the landlord was behind the fire at the warehouse.",
+     "Detectives knew the landlord was behind the fire at the warehouse.", "hedge_removed"),
+    ("The manager was aware that the scaffolding on the site was unsafe.",
+     "The manager suspected that the scaffolding on the site was unsafe.", "hedge_added"),
+    # a categorical statement hedged with a modal
+    ("It was clear the driver had been drinking before the collision, the inspector said.",
+     "The inspector said the driver might have been drinking before the collision.", "hedge_added"),
+    # a ceiling made a floor, and back
+    ("The builder said the job would take up to six weeks to finish.",
+     "The builder said the job would take at least six weeks to finish.", "bound"),
+    ("She said she had spent more than £500 on repairs to the roof.",
+     "She said she had spent no more than £500 on repairs to the roof.", "bound"),
+    # chasing and fleeing
+    ("The boy told police he had fled from the gang near the station.",
+     "The boy told police he had chased the gang near the station.", "relation"),
+    # leaving by choice made forced, and back
+    ("The headteacher resigned in March after a long illness.",
+     "The headteacher was forced to resign in March after a long illness.", "relation"),
+    ("The chairman was sacked in June after the club's heavy losses.",
+     "The chairman quit in June after the club's heavy losses.", "relation"),
+    # unable made unwilling
+    ("The witness said he could not describe the man he saw in the car park.",
+     "The witness said he refused to describe the man he saw in the car park.", "relation"),
 ])
 def test_general_shifts(src, cand, reason):
     found = kinds(src, cand)
@@ -258,6 +282,23 @@ def test_general_shifts(src, cand, reason):
      "The drug, used in clinics, is dangerous if handled carelessly."),
     # the source gives how often in other words
     ("He visited his mother in the care home frequently.", "He often visited his mother in the care home."),
+    # the same bound in other words
+    ("The fine could be up to £5,000 for each offence.",
+     "The fine could be as much as £5,000 for each offence."),
+    ("He served no more than 12 months of the sentence.", "He served at most 12 months of the sentence."),
+    # knowledge in other words; 'known as' names, it does not know
+    ("Police knew the house was used to store stolen goods.",
+     "Police were aware the house was used to store stolen goods."),
+    ("The man, who was known as Tiny, suspected his partner was lying.",
+     "The man, known as Tiny, suspected his partner was lying."),
+    # leaving a room is not leaving a post; retiring in other words
+    ("The judge ordered him to leave the witness box.", "The judge told him to leave the witness box."),
+    ("The officer retired on health grounds last year.",
+     "The officer took early retirement on health grounds last year."),
+    # unable in other words; a refusal kept
+    ("She could not explain how the money went missing.",
+     "She was unable to explain how the money went missing."),
+    ("He refused to answer questions from the police.", "He declined to answer questions from the police."),
 ])
 def test_general_faithful_not_flagged(src, cand):
     assert kinds(src, cand) == []

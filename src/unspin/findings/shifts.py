@@ -113,6 +113,8 @@ increase:fall expand:shrink open:closed opened:closed arrive:depart arrived:depa
 calm:angry happy:unhappy willing:unwilling
 able:unable aware:unaware likely:unlikely possible:impossible sufficient:insufficient
 adequate:inadequate responsible:irresponsible honest:dishonest
+chase:flee chased:fled pursue:flee pursued:fled chase:escape chased:escaped pursue:escape
+chase:run-from chase:run-away pursue:run-from pursue:run-away chasing:fleeing pursuing:fleeing
 """
 
 
@@ -446,7 +448,7 @@ def _clause_content(toks: list[Tok], k: int) -> set[str]:
         b += 1
     return {t.stem for t in toks[a:b] if t.is_word and t.norm not in FUNCTION_WORDS and t.norm not in HEDGES
             and t.norm not in NEGATORS and t.stem not in IMPLICIT_NEG and t.norm not in QUASI_NEG
-            and t.norm not in _LINKERS and t.stem not in SAY_VERBS}
+            and t.norm not in _LINKERS and t.stem not in SAY_VERBS and t.norm not in _REFUSE}
 
 
 # clause openers that carry no content of their own
@@ -492,6 +494,9 @@ def _check_hedges(p: _Pair) -> None:
         if new:
             k = new[0]
             weight = 0.6 if p.ctoks[k].norm in _MODALS else 1.0
+            sure = [j for j in _certainty(p.stoks) if p.stoks[j].norm not in {t.norm for t in p.ctoks}]
+            if sure:  # 'it was perfectly plain her motive was' -> 'her motive may have been'
+                weight = 1.0
             p.reasons.append(_Reason("hedge_added", k, f"the candidate hedges ('{p.ctoks[k].text}') where "
                                      "the source is categorical", weight))
     elif len(sh) > len(ch):
@@ -581,6 +586,188 @@ def _check_degree(p: _Pair) -> None:
             p.reasons.append(_Reason(kind, ck[0], f"'{p.stoks[sk[0]].text}' in the source becomes "
                                      f"'{p.ctoks[ck[0]].text}'", 1.0))
             return
+
+
+
+# how sure: a suspicion or belief vs knowledge ('had suspected' -> 'had known')
+SUPPOSE = frozenset(stem(w) for w in words_of("""
+suspect suspected suspicion suspicions believe believed belief think thought assume assumed presume
+presumed suppose supposed speculate speculated guess guessed surmise surmised fear feared
+"""))
+KNOW = frozenset(stem(w) for w in words_of("""
+know knew known knowledge aware awareness realise realised realize realized prove proved proven
+establish established discover discovered
+"""))
+# a statement given as certain: 'it was perfectly plain', 'clearly', 'no doubt'
+CERTAIN_ADJ = frozenset(words_of("plain clear obvious evident certain sure undeniable indisputable beyond"))
+CERTAIN_ADV = frozenset(words_of("""
+clearly obviously certainly undoubtedly definitely plainly evidently surely unquestionably undeniably
+indisputably doubtless
+"""))
+_COP_OR_DEGREE = frozenset(words_of("is was were be been are perfectly quite absolutely very entirely "
+                                    "abundantly"))
+
+
+def _certainty(toks: list[Tok]) -> list[int]:
+    """Words that give the statement as certain, not denied ('not clear' is doubt)."""
+    out = []
+    for k, t in enumerate(toks):
+        adv = t.norm in CERTAIN_ADV or (t.norm == "doubt" and k and toks[k - 1].norm == "no")
+        adj = t.norm in CERTAIN_ADJ and k and toks[k - 1].norm in _COP_OR_DEGREE
+        if adv or adj and not _negated(toks, k):
+            out.append(k)
+    return out
+
+
+def _check_epistemic(p: _Pair) -> None:
+    """'had suspected X might be' -> 'had known X was' and back: belief turned into knowledge."""
+    def find(toks: list[Tok], lex: frozenset[str]) -> list[int]:
+        return [k for k, t in enumerate(toks) if t.stem in lex and not _negated(toks, k)
+                and not (t.norm == "known" and k + 1 < len(toks) and toks[k + 1].norm in ("as", "for"))]
+
+    sup_s, sup_c = find(p.stoks, SUPPOSE), find(p.ctoks, SUPPOSE)
+    know_s, know_c = find(p.stoks, KNOW), find(p.ctoks, KNOW)
+    if sup_s and know_c and not sup_c and not know_s and _rewrites_source(p, know_c[0]):
+        k = know_c[0]
+        p.reasons.append(_Reason("hedge_removed", k, f"'{p.stoks[sup_s[0]].text}' in the source becomes "
+                                 f"'{p.ctoks[k].text}', a suspicion given as knowledge", 1.0))
+    elif know_s and sup_c and not know_c and not sup_s and _rewrites_source(p, sup_c[0]):
+        k = sup_c[0]
+        p.reasons.append(_Reason("hedge_added", k, f"'{p.stoks[know_s[0]].text}' in the source becomes "
+                                 f"'{p.ctoks[k].text}', knowledge given as a suspicion", 1.0))
+
+
+# bounds on a figure: 'no more than 40' (a ceiling) vs 'at least 40' (a floor)
+_UPPER = ("no more than", "not more than", "at most", "at the most", "up to", "under", "less than",
+          "fewer than", "below", "a maximum of", "maximum of", "no longer than", "not exceeding",
+          "no greater than")
+_LOWER = ("at least", "more than", "over", "above", "in excess of", "a minimum of", "minimum of",
+          "upwards of", "no less than", "no fewer than", "not less than", "at the least", "exceeding")
+_BOUNDS = sorted([(tuple(b.split()), "upper") for b in _UPPER]
+                 + [(tuple(b.split()), "lower") for b in _LOWER], key=lambda x: -len(x[0]))
+_NUM_WORDS = frozenset(words_of("""
+one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty
+seventy eighty ninety hundred thousand million billion dozen
+"""))
+
+
+def _bounds(toks: list[Tok]) -> list[tuple[int, str, str]]:
+    """(index, 'upper'/'lower', the figure) for each bound phrase followed by a figure."""
+    out = []
+    k = 0
+    norms = [t.norm for t in toks]
+    while k < len(toks):
+        for words, kind in _BOUNDS:
+            if tuple(norms[k:k + len(words)]) == words:
+                end = k + len(words)
+                for t in toks[end:end + 5]:
+                    if t.is_num or t.norm in _NUM_WORDS:
+                        out.append((k, kind, t.norm))
+                        break
+                    if t.text in (".", ";", ",", ":"):
+                        break  # the bound's figure sits in its own phrase
+                k = end - 1
+                break
+        k += 1
+    return out
+
+
+def _check_bounds(p: _Pair) -> None:
+    sb = _bounds(p.stoks)
+    for k, kind, num in _bounds(p.ctoks):
+        same = [x for x in sb if x[2] == num]
+        if same and all(x[1] != kind for x in same):
+            j = same[0][0]
+            stext = " ".join(t.text for t in p.stoks[j:j + 3])
+            ctext = " ".join(t.text for t in p.ctoks[k:k + 2])
+            what = "a floor" if kind == "lower" else "a ceiling"
+            p.reasons.append(_Reason("bound", k, f"the source's bound ('{stext}') becomes {what} "
+                                     f"('{ctext} {num}')", 1.0, True))
+            return
+
+
+# leaving by choice vs being made to
+LEAVE = frozenset(words_of("""
+retire retired retires retiring retirement resign resigned resigns resigning resignation quit quits
+quitting
+"""))
+FORCE = frozenset(words_of("""
+forced force compelled pressured pressurised pressurized obliged made pushed sacked sack fired
+dismissed ousted axed expelled driven hounded
+"""))
+
+
+def _leaving(toks: list[Tok]) -> list[int]:
+    """Leaving a post: 'retired', 'resigned', 'quit', 'stepped down' (not leaving a room)."""
+    down = ("step", "stepped", "stood", "stand")
+    return [k for k, t in enumerate(toks) if t.norm in LEAVE or t.norm in down
+            and k + 1 < len(toks) and toks[k + 1].norm == "down"]
+
+OUSTED = frozenset(words_of("sacked fired dismissed ousted axed expelled"))
+
+
+def _check_forced(p: _Pair) -> None:
+    """'retired on grounds of ill-health' -> 'was forced to resign' (and back)."""
+    def forced(toks: list[Tok]) -> list[int]:
+        out = []
+        for k, t in enumerate(toks):
+            if t.norm in OUSTED and not _negated(toks, k) and not (k + 1 < len(toks) and toks[k + 1].norm in
+                                                                  ("the", "a", "an", "his", "her", "their")):
+                out.append(k)  # 'was sacked', not 'dismissed the appeal'
+            elif t.norm in FORCE and any(k < j <= k + 4 for j in _leaving(toks)) and not _negated(toks, k):
+                out.append(k)  # 'forced to resign', 'pushed into retirement'
+        return out
+
+    leave_s, leave_c = _leaving(p.stoks), _leaving(p.ctoks)
+    fs, fc = forced(p.stoks), forced(p.ctoks)
+    if fc and not fs and leave_s and _rewrites_source(p, fc[0]):
+        k = fc[0]
+        p.reasons.append(_Reason("relation", k, f"the source says '{p.stoks[leave_s[0]].text}'; the "
+                                 f"candidate says '{p.ctoks[k].text}', leaving made involuntary", 1.0, True))
+    elif fs and not fc and leave_c and not leave_s and _rewrites_source(p, leave_c[0]):
+        k = leave_c[0]
+        p.reasons.append(_Reason("relation", k, f"the source says '{p.stoks[fs[0]].text}'; the candidate "
+                                 f"says '{p.ctoks[k].text}', as if by choice", 1.0, True))
+
+
+# could not vs would not: inability turned into refusal and back
+_REFUSE = frozenset(words_of("refuse refused refuses refusing decline declined declines declining unwilling"))
+
+
+def _inability(toks: list[Tok]) -> list[int]:
+    out = []
+    for k, t in enumerate(toks):
+        nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
+        if t.norm in ("cannot", "couldn't", "can't", "unable", "incapable") or \
+                (t.norm in ("could", "can") and nxt == "not") or (t.norm == "not" and nxt == "able"):
+            out.append(k)
+    return out
+
+
+def _refusal(toks: list[Tok]) -> list[int]:
+    out = []
+    for k, t in enumerate(toks):
+        nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
+        near = {x.norm for x in toks[max(0, k - 2):k]}  # 'never refused', not 'could not X and refused'
+        refuses = t.norm in _REFUSE and nxt in ("to", "any", "an", "a") and not near & (NEGATORS | {"n't"})
+        if refuses or t.norm in ("wouldn't", "won't") or (t.norm in ("would", "will") and nxt == "not"):
+            out.append(k)
+    return out
+
+
+def _check_refusal(p: _Pair) -> None:
+    """'could not account for' -> 'refused to explain': not able becomes not willing."""
+    rs, rc = _refusal(p.stoks), _refusal(p.ctoks)
+    ins, inc = _inability(p.stoks), _inability(p.ctoks)
+    if rc and not rs and ins and _rewrites_source(p, rc[0]):
+        k = rc[0]
+        said = " ".join(t.text for t in p.stoks[ins[0]:ins[0] + 2])
+        p.reasons.append(_Reason("relation", k, f"the source says '{said}'; the candidate says "
+                                 f"'{p.ctoks[k].text}', inability made refusal", 1.0, True))
+    elif rs and not rc and inc and len(inc) > len(ins) and _rewrites_source(p, inc[0]):
+        k = inc[0]
+        p.reasons.append(_Reason("relation", k, f"the source says '{p.stoks[rs[0]].text}'; the candidate "
+                                 f"says '{p.ctoks[k].text}', refusal made inability", 1.0, True))
 
 
 def _little_more(toks: list[Tok], k: int) -> bool:
@@ -1103,7 +1290,7 @@ def _clause(toks: list[Tok], i: int, j: int, min_words: int = 5) -> tuple[int, i
 # ----------------------------------------------------------------------------------------------
 
 _CHECKS = (_check_negation, _check_hedges, _check_intensity, _check_degree, _check_antonyms, _check_voice,
-           _check_scope)
+           _check_scope, _check_epistemic, _check_bounds, _check_forced, _check_refusal)
 _SKIP = {"garbled_text", "fabricated_quote"}
 
 
