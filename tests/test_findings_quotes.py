@@ -221,6 +221,25 @@ def test_quote_given_to_another_speaker():
     assert fs[0].details["source_speaker"] == "Mrs Justice Smith"
 
 
+def test_quote_moved_to_a_relative_or_to_the_speakers_own_lawyer():
+    source = ("Farmer Peter Ashdown, 61, lost his appeal at the county court.\n\n"
+              "Mr Ashdown thanked his daughter Lucy, who had sat through every hearing.\n\n"
+              "“We will keep fighting until the gate is open again,” said Mr Ashdown.\n\n"
+              "Mr Ashdown said: “Nobody in that office has ever walked the path.”")
+    candidate = ("Farmer Peter Ashdown, 61, was defeated in his appeal at the county court.\n\n"
+                 "Mr Ashdown thanked his daughter Lucy, who attended every hearing.\n\n"
+                 "Lucy Ashdown said: “We will keep fighting until the gate is open again.”\n\n"
+                 "His solicitor added: “Nobody in that office has ever walked the path.”")
+    fs = [f for f in quotes.detect(build(source, candidate)) if f.type == "attribution_change"]
+    assert [f.details["candidate_speaker"] for f in fs] == ["Lucy Ashdown", "His solicitor"]
+
+
+def test_own_lawyer_speaking_for_a_lawyer_is_not_a_change():
+    source = ("Miss Grey, defending, said: “My client has never denied being there.”")
+    candidate = ("Her barrister said: “My client has never denied being there.”")
+    assert found(build(source, candidate)) == []
+
+
 def test_same_speaker_by_pronoun_and_indirect_speech_are_not_findings():
     source = ("Mr Hamer retorted that Playboy had no right to the “honest use” defence.\n\n"
               "“There are a great many ladies who are sexy but who would be shocked at the very idea of "

@@ -1195,6 +1195,10 @@ def _attribution(ctx: Context, q: Quote, ci: int, results, cdq: DocQuotes,
         if short and (src_who.how != "explicit" or not src_who.names):
             return None
         verdicts.append(same_person(who, src_who, lambda p, dq=dq: cdq.roles_of(p) | dq.roles_of(p)))
+    if verdicts[0] is not False and len(holders) == 1:
+        d, qi = holders[0]
+        if _refined_same(who, docs[d].speakers[qi], cdq, docs) is False:
+            verdicts = [False]
     if any(v is not False for v in verdicts):
         return None
     d, qi = holders[0]
@@ -1214,6 +1218,50 @@ def _attribution(ctx: Context, q: Quote, ci: int, results, cdq: DocQuotes,
         details={"candidate_speaker": who.text, "source_speaker": src_who.text,
                  "quote": cdq.text[q.start:q.end]},
     )
+
+
+_KIN_GENDER = {**_GENDERED, "sister": "f", "brother": "m", "girlfriend": "f", "boyfriend": "m",
+               "widow": "f", "widower": "m", "fiancee": "f", "fiance": "m", "partner": None}
+_POSSESSIVE_GENDER = {"his": "m", "her": "f"}
+
+
+def _given_gender(p: Person, dqs: list[DocQuotes]) -> str | None:
+    """Gender of a person's given name where a text introduces it ("his wife Kathy", "Mrs Jane Doe")."""
+    words = re.findall(r"[A-Z][\w'’\-]+", p.text)
+    if len(words) < 2 or words[0].lower() in _TITLES:
+        return None
+    given = words[0]
+    kin = "|".join(k for k, g in _KIN_GENDER.items() if g)
+    found = set()
+    for dq in dqs:
+        for m in re.finditer(rf"\b(?:({kin})|(Mrs|Miss|Ms|Mr|Sir|Lady))\.?,?\s+{re.escape(given)}\b",
+                             dq.text, re.IGNORECASE):
+            found.add(_KIN_GENDER.get(m.group(1).lower()) if m.group(1) else _TITLES[m.group(2).lower()])
+    return found.pop() if len(found) == 1 else None
+
+
+def _refined_same(who: Person, src_who: Person, cdq: DocQuotes, docs: list[DocQuotes]) -> bool | None:
+    """Second look where names or roles alone cannot tell: gender of a given name, or "his barrister".
+
+    Two people sharing a surname differ when the texts give the one's first name a gender the
+    other's title contradicts (a husband and "his wife Kathy"). A possessed role ("his barrister",
+    "her solicitor") is someone other than the named man or woman it belongs to, unless the texts
+    give that person the role.
+    """
+    all_docs = [cdq, *docs]
+    ga = who.gender or _given_gender(who, all_docs)
+    gb = src_who.gender or _given_gender(src_who, all_docs)
+    if ga and gb and ga != gb:
+        return False
+    for a, b in ((who, src_who), (src_who, who)):
+        first = a.text.split()[0].lower() if a.text.split() else ""
+        if first in _POSSESSIVE_GENDER and a.roles and not a.names and b.names and not b.roles:
+            g = b.gender or _given_gender(b, all_docs)
+            known = set().union(*(dq.roles_of(b) for dq in all_docs))
+            if g == _POSSESSIVE_GENDER[first] and not (known & a.roles) and not any(
+                    frozenset({x, y}) in _ROLE_COMPAT for x in known for y in a.roles):
+                return False
+    return None
 
 
 def _merge_neighbours(ctx: Context, findings: list[Finding]) -> list[Finding]:
