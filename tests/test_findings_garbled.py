@@ -31,6 +31,10 @@ def test_non_words():
               "curvaceous", "chipshop", "assetless", "depersonalised", "coastguard's"):
         assert not is_non_word(w), w
     assert not is_non_word("pawluk", known={"pawluk"})  # a word the source uses
+    # one slip from a common word is a misspelling even where it splits into two short words
+    assert is_non_word("compuster") and is_non_word("colission")
+    for w in ("nailbomber", "hairdryer", "breathalysed"):
+        assert not is_non_word(w), w
 
 
 def test_non_word_span_reads_as_a_phrase():
@@ -131,6 +135,9 @@ def test_doubled_little_words():
     assert flags("He told the the inquest at Stoke that he was sorry.") == [
         ("stray_words", "He told the the inquest at Stoke")]
     assert flags("What he had had was a warning.") == []  # "had had" is English
+    assert [k for k, _ in flags("The neighbours said they had warned them them twice about the dog.")] == [
+        "stray_words"]
+    assert flags("She said that that was the end of the Baden Baden trip.") == []
 
 
 # --- duplicated paragraphs ------------------------------------------------------------------

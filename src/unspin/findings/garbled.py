@@ -143,7 +143,31 @@ def is_non_word(word: str, known: frozenset[str] | set[str] = frozenset()) -> bo
         return any(is_non_word(p, known) for p in w.split("-") if len(p) >= 4)
     if _is_known(w):
         return False
-    return not (_compound_ok(w) or _affix_ok(w))
+    if _affix_ok(w):
+        return False
+    return not _compound_ok(w) or _near_miss(w)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=5000)
+def _near_miss(word: str) -> bool:
+    """One typing slip from a common word ("colision"): a misspelling, not a closed compound."""
+    if len(word) < 6:
+        return False
+    edits = set()
+    for i in range(len(word) + 1):
+        a, b = word[:i], word[i:]
+        if b:
+            edits.add(a + b[1:])
+            edits.update(a + c + b[1:] for c in _LETTERS)
+        if len(b) > 1:
+            edits.add(a + b[1] + b[0] + b[2:])
+        edits.update(a + c + b for c in _LETTERS)
+    edits.discard(word)
+    # slips rarely hit the first letter; "milometer" is not a misspelt "kilometer"
+    return any(len(e) >= 6 and e[0] == word[0] and _zipf(e) >= 3.5 for e in edits)
 
 
 def _norm(text: str) -> str:
@@ -333,8 +357,11 @@ def _near_duplicate(norm: str, seen: dict[str, int]) -> bool:
     return any(len(k) > 40 and fuzz.ratio(norm, k) >= 95 for k in seen)
 
 
-_DOUBLED = re.compile(r"\b(the|a|an|of|to|in|on|at|for|with|from|by|and|or|is|was|are|were)\s+\1\b",
-                      re.IGNORECASE)
+# a little word written twice in any case ("The the"); any other lower-case word written twice,
+# but not those English doubles on purpose ("that that", "had had", "told her her coat")
+_DOUBLED = re.compile(r"\b(?i:(the|a|an|of|to|in|on|at|for|with|from|by|and|or|is|was|are|were)\s+\1)\b|"
+                      r"\b(?!(?:that|had|is|do|very|no|so|bye|ha|far|more|much|many|really|long|again|yes|"
+                      r"her|now|well|out|round|over|down|up|off|knock|tut|goody|chop|pooh|hush)\s)([a-z]+)\s+\2\b")
 
 
 def _doubled(text: str, pa: int, pb: int) -> list[Issue]:
@@ -342,7 +369,7 @@ def _doubled(text: str, pa: int, pb: int) -> list[Issue]:
     out = []
     for m in _DOUBLED.finditer(text, pa, pb):
         a, b = _window(text, pa + (m.start() - pa), m.end(), pa, pb, before=3, after=3)
-        out.append(Issue(a, b, "stray_words", f"'{m.group(1)}' written twice", core=m.group(0)))
+        out.append(Issue(a, b, "stray_words", f"'{m.group(1) or m.group(2)}' written twice", core=m.group(0)))
     return out
 
 
