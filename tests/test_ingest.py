@@ -151,6 +151,40 @@ def test_stripper_on_a_page_text():
     assert _check_map(doc) == sum(len(p.text) for p in doc.paragraphs)
 
 
+REPOST = """Lorry sheds load of melons on bypass | Westfield Voice - neighbourhood news
+Westfield Voice
+Home | News | Events | Contact
+Posted on 2 June 2003 by editor_jo in Roads
+[Copy reproduced from the wire with permission. Discussion below.]
+
+LORRY SHEDS LOAD OF MELONS ON BYPASS
+
+A lorry carrying 20 tonnes of melons overturned on the Westfield bypass this morning, closing
+both lanes for six hours.
+
+Police said the driver, a 44-year-old man from Leeds, escaped with cuts and bruises.
+
+Anyone who saw the crash is asked to call police on 0845 600 8000.
+
+Got a story? Ring our newsdesk on 0800 111 2222 or email news@westfieldvoice.example - we pay!
+2 thoughts on "Lorry sheds load of melons on bypass"
+Sam K. says:
+2 June 2003 at 10:02
+Stuck in that queue for an hour.
+Reply
+Leave a Reply
+"""
+
+
+def test_stripper_drops_bracketed_repost_notes_and_tip_lines_but_keeps_police_appeals():
+    doc = extract(REPOST, "text")
+    assert doc.title == "LORRY SHEDS LOAD OF MELONS ON BYPASS"
+    assert doc.text.startswith("A lorry carrying 20 tonnes")
+    assert doc.text.endswith("call police on 0845 600 8000.")
+    for clutter in ("reproduced", "newsdesk", "Stuck in that queue", "Leave a Reply"):
+        assert clutter not in doc.text
+
+
 def test_clean_article_unchanged_without_shared():
     text = ("Bridge repairs approved\n\nBy Lee Park\n\nThe council approved the repairs on Tuesday.\n\n"
             "\"It had to be done,\" the mayor said.\n")

@@ -391,6 +391,9 @@ _COMMENTISH = re.compile(r"comment|repl|respon|discussion|conversation|thoughts"
 _PURE_NUMBER = re.compile(r"[\d.,]+[kKmM]?")
 
 # clutter that never occurs in a clean article: one such line is enough to call the text a page
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{3}\s?\d{3}\s?\d{3,4}\b|\+\d[\d\s]{8,}\d")
+_TIPLINE = re.compile(r"\b(?:news\s?desk|got a (?:story|tip)|stor(?:y|ies) (?:for us|tips?)|tip-?offs? to|"
+                      r"we pay|pay for (?:your )?stor|contact us|email us|get in touch|send us)\b", re.I)
 _STRONG_CLUTTER = {"copyright", "breadcrumb", "tags", "date", "counter", "cookies", "reading-time"}
 _WEIGHT = {"clutter": -8.0, "bullet": -3.0, "heading": -2.0, "short": -1.5}
 
@@ -461,6 +464,10 @@ def _clutter_kind(u: _Unit) -> str:
         ("furniture", lambda: size <= 6 and _FURNITURE.match(t)),
         ("reading-time", lambda: size <= 8 and _READ_TIME.search(t) and _READ_WORD.search(t)),
         ("bio", lambda: _bio_name(u) or (size <= 30 and _ABOUT.match(t))),
+        # a tip-line appeal ("Got a story? Ring the newsdesk on 0800 ..."), not a police appeal
+        ("tipline", lambda: size <= 40 and _CONTACT.search(t) is not None and _TIPLINE.search(t) is not None),
+        # a site's bracketed remark on the copy it reposts ("[Reproduced with thanks ...]")
+        ("note", lambda: size <= 30 and re.fullmatch(r"\[[^\[\]]+\]", t.strip()) is not None),
     ]
     for kind, test in rules:
         if test():
