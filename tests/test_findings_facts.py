@@ -249,3 +249,48 @@ def test_name_of_the_speaker_is_left_to_attribution():
     ctx = make_ctx(["Mr Hollins said the defendant had no previous convictions."],
                    ["Mr Collins said the defendant had no previous convictions."])
     assert [f for f in facts.detect(ctx) if f.type == "changed_fact"] == []
+
+
+def test_one_before_a_unit_of_time_is_a_count():
+    assert values("suspended the one year jail sentence") == [1.0]
+    assert values("the one thing he wanted") == []
+
+
+def test_shorter_sentence_in_months_is_a_change():
+    f = one(make_ctx(["The judge suspended for two years the one year prison term he was imposing."],
+                     ["The judge suspended for two years the 18-month prison term he was imposing."]))
+    assert "18" in f.candidate.text and "one" in f.source.text
+
+
+@pytest.mark.parametrize("src,cand,new", [
+    ("She wanted the cash to visit her sick brother in Leeds.",
+     "She wanted the cash to visit her sick sister in Leeds.", "sister"),
+    ("The boy was taken to hospital by his grandmother after the fall.",
+     "The boy was taken to hospital by his grandfather after the fall.", "grandfather"),
+])
+def test_relative_swapped(src, cand, new):
+    f = one(make_ctx([src], [cand]))
+    assert f.candidate.text.count(new) == 1 and f.details["kind"] == "relative"
+
+
+@pytest.mark.parametrize("src,cand", [
+    ("She wanted the cash to visit her sick father in Leeds.",
+     "She wanted the cash to visit her sick dad in Leeds."),  # the same person, another word
+    ("She wanted the cash to visit her sick mother in Leeds.",
+     "She wanted the cash to visit her sick parent in Leeds."),  # generalised, not changed
+])
+def test_relative_kept_or_generalised(src, cand):
+    assert [f for f in facts.detect(make_ctx([src], [cand])) if f.type == "changed_fact"] == []
+
+
+def test_county_swapped_next_to_common_words():
+    src = ["The buyer later complained to Norfolk County Council's trading standards department."]
+    cand = ["The buyer then complained to Suffolk County Council's trading standards department."]
+    f = one(make_ctx(src, cand))
+    assert "Suffolk" in f.candidate.text and "Norfolk" in f.source.text
+
+
+def test_misspelt_name_is_not_a_change():
+    src = ["He is the author of Hitler's War, published in 1977."]
+    cand = ["He is the author of Hitter's War, published in 1977."]
+    assert [f for f in facts.detect(make_ctx(src, cand)) if f.type == "changed_fact"] == []

@@ -100,3 +100,26 @@ def test_subheads_are_trivial_but_short_sentences_are_not():
 
     assert trivial(Sentence(0, 0, 27, "Two council members opposed", 0))
     assert not trivial(Sentence(0, 0, 34, "Two council members opposed it all.", 0))
+
+
+def test_short_custody_line_is_an_omission_even_over_the_cap():
+    src = [f"Witness number {w} told the jury about the council meeting held in the town hall on Monday."
+           for w in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")]
+    src.append("He was remanded in custody.")
+    found = omissions.detect(make_ctx(src, ["An unrelated line about the weather today."], links=[]))
+    assert any(f.source.text == "He was remanded in custody." for f in found)
+    assert len(found) == 4  # the cap of three, and the custody line over it
+
+
+def test_short_line_without_status_is_not_reported():
+    src = ["The trial at Leeds Crown Court of a man accused of stealing a car from a garage continues.",
+           "He was upset."]
+    cand = ["The trial at Leeds Crown Court of a man accused of stealing a car from a garage continues."]
+    found = omissions.detect(make_ctx(src, cand, links=[((0,), (0,))]))
+    assert found == []
+
+
+def test_conveyed_custody_line_is_not_an_omission():
+    src = ["The man, 34, admitted theft at Leeds Crown Court today.", "He was remanded in custody."]
+    cand = ["The man, 34, admitted theft at Leeds Crown Court today and was remanded in custody."]
+    assert omissions.detect(make_ctx(src, cand, links=[((0,), (0,))])) == []

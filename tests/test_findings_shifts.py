@@ -343,3 +343,45 @@ def test_run_on_narration_about_the_earlier_speaker_is_not_a_change():
     cand = ["Mrs Kelly said she had lost her job in March.",
             "Mrs Kelly told the court she now deeply regretted what she had done."]
     assert [f for f in shifts.detect(make_ctx(src, cand)) if f.type == "attribution_change"] == []
+
+
+@pytest.mark.parametrize("src,cand,reason,expect_in_span", [
+    # converse action: waiting for the police vs running from them
+    ("Realising they were coming, the man removed his mask and waited for them outside, the court heard.",
+     "Realising they were coming, the man took off his mask and fled before officers arrived, the court "
+     "heard.",
+     "relation", "fled"),
+    # the object of a denial now follows an admission
+    ("Jones, of High Street, Leeds, denies two counts of theft and one count of fraud.",
+     "Jones admits two counts of theft but denies the remaining charge.", "relation", "admits"),
+    # a claim told to the police given as a discovery
+    ("He claimed to have a brother and later told police his family had died in a fire in 1980.",
+     "Police later discovered that his family had died in a fire in 1980.", "hedge_removed", "discovered"),
+    # a settled plan made a possibility
+    ("The hearing is now set to begin on March 3.", "The hearing could begin as early as March 3.",
+     "hedge_added", "could"),
+    # some of a group widened to all of it
+    ("She said that at least one of the three brothers was in the car that night.",
+     "She said that all of the three brothers were in the car that night.", "scope", "all of"),
+])
+def test_new_shift_families(src, cand, reason, expect_in_span):
+    found = kinds(src, cand)
+    assert len(found) == 1, found
+    assert reason in found[0].details["reasons"]
+    assert expect_in_span in found[0].candidate.text
+
+
+@pytest.mark.parametrize("src,cand", [
+    ("A saboteur who won £52,000 damages from a farmer today had the award taken away by appeal judges.",
+     "A saboteur yesterday lost the £52,000 damages he won from a farmer."),
+    ("Jones denies two counts of theft and one count of fraud.",
+     "Jones denies both counts of theft and the fraud charge."),
+    ("The hearing is now set to begin on March 3.", "The hearing will begin on March 3."),
+    ("Mr Smith knew the company was in trouble, the court heard.",
+     "Mr Smith claims he knew the company was in trouble, the court heard."),
+    ("She said that at least one of the three brothers was in the car.",
+     "She said one of the three brothers was in the car."),
+    ("The man waited outside the shop for his friend.", "The man stayed outside the shop for his friend."),
+])
+def test_new_shift_families_leave_faithful_pairs(src, cand):
+    assert kinds(src, cand) == []

@@ -250,6 +250,11 @@ the any no every each this that which someone anyone no-one
 """))
 
 
+# 'the one year sentence': before a unit of time 'one' is a count even after 'the'
+_TIME_UNITS = frozenset(words_of("year years month months week weeks day days hour hours minute minutes "
+                                 "decade"))
+
+
 def extract_values(toks: list[Tok]) -> list[Value]:
     """Numbers (with currency and scale), years, ordinals, months and days in ``toks``."""
     out: list[Value] = []
@@ -305,8 +310,9 @@ def extract_values(toks: list[Tok]) -> list[Value]:
                     # 'one' is mostly a pronoun or determiner: only a count before a noun
                     nxt = toks[k].norm if k < n else ""
                     prev = toks[i - 1].norm if i > 0 else ""
-                    if nxt in ("of", "another", "", "who", "that", "which", ",", ".", "-") or \
-                            prev in _PREV_BLOCK_ONE or not (k < n and toks[k].is_word):
+                    if (nxt in ("of", "another", "", "who", "that", "which", ",", ".", "-") or
+                            prev in _PREV_BLOCK_ONE or not (k < n and toks[k].is_word)) and \
+                            not (nxt in _TIME_UNITS and prev not in ("no", "any", "every", "each")):
                         i = k
                         continue
                 if k < n and toks[k].norm in _CURRENCY_WORDS and toks[k].norm != "p":
@@ -370,7 +376,7 @@ _PLACE_ABBREV = {"oxon": "oxfordshire", "hants": "hampshire", "herts": "hertford
                  "calif": "california", "mass": "massachusetts", "penn": "pennsylvania"}
 
 
-def _abbrev_match(a: str, b: str) -> bool:
+def _abbrev_match(a: str, b: str, strict: bool = False) -> bool:
     """'Berks' ~ 'Berkshire', 'Oxon' ~ 'Oxfordshire', 'U.S' ~ 'US'."""
     a, b = a.lower().replace(".", ""), b.lower().replace(".", "")
     if a == b or _PLACE_ABBREV.get(a) == b or _PLACE_ABBREV.get(b) == a:
@@ -379,7 +385,15 @@ def _abbrev_match(a: str, b: str) -> bool:
     if len(short) < 2:
         return False
     return long_.startswith(short) or (len(short) <= 5 and long_[:2] == short[:2] and len(short) >= 3
-                                       and short[-1] in long_)
+                                       and short[-1] in long_ and (not strict or _subsequence(short, long_)))
+
+
+def _subsequence(short: str, long_: str) -> bool:
+    """An abbreviation keeps its letters in order ('Glos' in 'Gloucestershire'); 'Devon' is no
+    short form of 'department'. Strict where the other word is a common word, not a name (a
+    name's scanning slip, 'Lines' for 'Lincs', is still a match)."""
+    it = iter(long_)
+    return all(c in it for c in short)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -775,11 +789,13 @@ def _name_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src]
     if not cnames:
         return out
     initials = _initials(ctoks, cnames, src_words)
+    src_caps = _source_caps(ctx)
     novel = [i for i in cnames if i not in initials and not any(
-        _abbrev_match(ctoks[i].norm, w) for w in src_words if w[:1] == ctoks[i].norm[:1])]
+        _abbrev_match(ctoks[i].norm, w, w not in src_caps) for w in src_words if w[:1] == ctoks[i].norm[:1])]
     if not novel:
         return out
     cand_words = {t.norm for t in ctoks if t.is_word}
+    cand_caps = {t.norm.replace(".", "") for t in ctoks if t.is_word and t.cap}
     for s in srcs:
         a = [t.stem for t in ctoks]
         b = [t.stem for t in s.toks]
@@ -790,16 +806,69 @@ def _name_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src]
                 continue
             cn = [i for i in range(i1, i2) if i in novel]
             sn = [j for j in range(j1, j2) if j in snames and s.toks[j].norm not in cand_words
-                  and not any(_abbrev_match(s.toks[j].norm, w) for w in cand_words)]
+                  and not any(_abbrev_match(s.toks[j].norm, w, w not in cand_caps) for w in cand_words)]
             if not cn or not sn or i2 - i1 > 4 or j2 - j1 > 4:
                 continue
             if _speaks(ctoks, cn[0]) or _speaks(s.toks, sn[0]):
                 continue
             old = " ".join(s.toks[j].text for j in sn)
             new = " ".join(ctoks[i].text for i in cn)
+            if old[:1].lower() == new[:1].lower() and \
+                    difflib.SequenceMatcher(None, old.lower(), new.lower()).ratio() >= 0.75:
+                continue  # a slip inside the same name ('Hitter's War'); 'Collins' for 'Hollins' is not
             out.append(_finding(ctx, cs, ctoks, (cn[0], cn[-1] + 1), s, (sn[0], sn[-1] + 1), "name",
                                 old, new, 0.75, "name"))
     return out
+
+
+# family relations and sexed person nouns: one swapped for another names a different person
+# ('his ailing mother' -> 'his ailing father'); the neutral words (parent, child, partner) are a
+# generalisation, not a change, and are left out
+_KIN_WORDS = """
+mother:mum:mummy:mom:mam father:dad:daddy:pop son daughter brother sister husband wife boyfriend
+girlfriend grandmother:grandma:granny:nan:nanny grandfather:grandpa:granddad:grandad grandson
+granddaughter aunt:auntie uncle niece nephew stepfather stepmother stepson stepdaughter widow
+widower fiance fiancee man woman boy girl
+"""
+# stem -> one word for each relation, so 'dad' for 'father' is the same person
+KIN = {stem(w): ws.split(":")[0] for ws in _KIN_WORDS.split() for w in ws.split(":")}
+
+
+def _kin_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src]) -> list[Finding]:
+    """A relative or a person's sex swapped in an otherwise kept phrase: the source's word is
+    gone from the candidate sentence and the candidate's word is not in the source one."""
+    out = []
+    ckin = {KIN[t.stem] for t in ctoks if t.is_word and t.stem in KIN}
+    if not ckin:
+        return out
+    for s in srcs:
+        skin = {KIN[t.stem] for t in s.toks if t.is_word and t.stem in KIN}
+        new = ckin - skin
+        if not new:
+            continue
+        sm = difflib.SequenceMatcher(None, [t.stem for t in ctoks], [t.stem for t in s.toks], autojunk=False)
+        for op, i1, i2, j1, j2 in sm.get_opcodes():
+            if op != "replace" or i2 - i1 > 3 or j2 - j1 > 3:
+                continue
+            ci = [i for i in range(i1, i2) if KIN.get(ctoks[i].stem) in new]
+            sj = [j for j in range(j1, j2) if s.toks[j].stem in KIN and KIN[s.toks[j].stem] not in ckin]
+            if not ci or not sj:
+                continue
+            # the words around the swap are kept: the same slot, not a new phrase
+            if not (i1 and j1 and ctoks[i1 - 1].stem == s.toks[j1 - 1].stem):
+                continue
+            out.append(_finding(ctx, cs, ctoks, (ci[0], ci[0] + 1), s, (sj[0], sj[0] + 1), "person",
+                                s.toks[sj[0]].text, ctoks[ci[0]].text, 0.8, "relative"))
+    return out
+
+
+def _source_caps(ctx: Context) -> set[str]:
+    """The source's capitalised words: the names a candidate's name may abbreviate."""
+    caps = getattr(ctx, "_facts_caps", None)
+    if caps is None:
+        caps = {t.norm.replace(".", "") for x in _source_index(ctx)[0] for t in x.toks if t.is_word and t.cap}
+        ctx._facts_caps = caps  # type: ignore[attr-defined]
+    return caps
 
 
 def _initials(toks: list[Tok], names: list[int], words: set[str]) -> set[int]:
@@ -850,6 +919,7 @@ def detect(ctx: Context) -> list[Finding]:
         found = _values_facts(ctx, cs, ctoks, cvals, lsrc, everywhere)
         found += _direction_swaps(ctx, cs, lsrc)
         found += _name_changes(ctx, cs, ctoks, lsrc, src_words)
+        found += _kin_changes(ctx, cs, ctoks, lsrc)
         for f in found:
             if f.candidate and not ctx.flagged(f.candidate.start, f.candidate.end, {"changed_fact"}) and \
                     not any(g.candidate and g.candidate.start < f.candidate.end and f.candidate.start <

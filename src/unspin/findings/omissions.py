@@ -14,7 +14,7 @@ import math
 import re
 
 from unspin.findings.context import Context
-from unspin.findings.facts import content, extract_values, name_tokens, sentence_tokens
+from unspin.findings.facts import content, extract_values, name_tokens, sentence_tokens, stem, words_of
 from unspin.types import Finding, Sentence
 
 UNLINKED_BEST = 0.62  # an unlinked source sentence this similar to something may still be conveyed
@@ -26,6 +26,14 @@ MIN_CAP = 3
 _BYLINE = re.compile(r"^(?:[-—–]\s*)?(?:by|from|reporting by|written by|edited by)\s+[A-Z]", re.I)
 _SIGNOFF = re.compile(r"contributed to this report|additional reporting|^ends?\.?$|^\(?[a-z]{2,4}\)?$|"
                       r"^(?:photo|picture|image)s?:|all rights reserved|^copyright", re.I)
+
+
+# where a defendant or the case now stands: a two-word sentence on it ('He was allowed bail.',
+# 'He is remanded in custody.') matters more than its length says
+STATUS = frozenset(stem(w) for w in words_of("""
+bail custody remanded remand jailed detained released freed acquitted convicted fined discharged
+bailed imprisoned
+"""))
 
 
 def trivial(s: Sentence) -> bool:
@@ -68,6 +76,9 @@ def _importance(ctx: Context, s: Sentence, toks, lead: int) -> tuple[float, list
         why.append("names")
     n = len(content(toks))
     score += min(n / 10.0, 1.5)
+    if any(t.stem in STATUS for t in toks):
+        score += 1.0
+        why.append("status")
     return score, why
 
 
@@ -89,7 +100,7 @@ def detect(ctx: Context) -> list[Finding]:
             continue
         toks = sentence_tokens(s)
         ct = [t for t in content(toks) if t.is_word or t.is_num]
-        if len(ct) < 3:
+        if len(ct) < 3 and not (len(ct) == 2 and any(t.stem in STATUS for t in ct)):
             continue
         stems = {t.stem for t in ct}
         local = max((len(stems & c) / len(stems) for c in cand_stems), default=0.0)
@@ -104,9 +115,12 @@ def detect(ctx: Context) -> list[Finding]:
     cap = min(MAX_CAP, max(MIN_CAP, math.ceil(CAP_SHARE * n_src)))
     found.sort(key=lambda x: -x[0])
     out = []
-    for score, _pos, s, why, local in found[:cap]:
+    # where the defendant now stands is short and ranks low, yet a reader needs it: over the cap
+    keep = found[:cap] + [x for x in found[cap:] if "status" in x[3]][:1]
+    for score, _pos, s, why, local in keep:
         sev = "high" if score >= 3.0 or "lead" in why else "medium" if score >= 1.8 else "low"
-        what = {"lead": "the lead", "quote": "a direct quotation", "numbers": "figures"}
+        what = {"lead": "the lead", "quote": "a direct quotation", "numbers": "figures",
+                "status": "custody, bail or outcome"}
         kinds = [what[w] for w in why if w in what]
         explanation = "The candidate leaves out this source sentence" + (
             f" ({', '.join(kinds)})" if kinds else "") + "; nothing in it conveys the content."

@@ -115,6 +115,8 @@ able:unable aware:unaware likely:unlikely possible:impossible sufficient:insuffi
 adequate:inadequate responsible:irresponsible honest:dishonest
 chase:flee chased:fled pursue:flee pursued:fled chase:escape chased:escaped pursue:escape
 chase:run-from chase:run-away pursue:run-from pursue:run-away chasing:fleeing pursuing:fleeing
+wait:flee waited:fled stay:flee stayed:fled remain:flee remained:fled wait:escape waited:escaped
+stay:escape stayed:escaped surrender:flee surrendered:fled wait:run-off waited:run-off
 """
 
 
@@ -594,6 +596,9 @@ SUPPOSE = frozenset(stem(w) for w in words_of("""
 suspect suspected suspicion suspicions believe believed belief think thought assume assumed presume
 presumed suppose supposed speculate speculated guess guessed surmise surmised fear feared
 """))
+# a claim made to someone: told as a discovery, it becomes fact (one way only: a fact the
+# candidate calls a claim is an attribution, which the source may well also make)
+CLAIM = frozenset(stem(w) for w in words_of("claim claimed allege alleged"))
 KNOW = frozenset(stem(w) for w in words_of("""
 know knew known knowledge aware awareness realise realised realize realized prove proved proven
 establish established discover discovered
@@ -625,13 +630,14 @@ def _check_epistemic(p: _Pair) -> None:
         return [k for k, t in enumerate(toks) if t.stem in lex and not _negated(toks, k)
                 and not (t.norm == "known" and k + 1 < len(toks) and toks[k + 1].norm in ("as", "for"))]
 
-    sup_s, sup_c = find(p.stoks, SUPPOSE), find(p.ctoks, SUPPOSE)
+    sup_s, sup_c = find(p.stoks, SUPPOSE | CLAIM), find(p.ctoks, SUPPOSE | CLAIM)
     know_s, know_c = find(p.stoks, KNOW), find(p.ctoks, KNOW)
     if sup_s and know_c and not sup_c and not know_s and _rewrites_source(p, know_c[0]):
         k = know_c[0]
         p.reasons.append(_Reason("hedge_removed", k, f"'{p.stoks[sup_s[0]].text}' in the source becomes "
-                                 f"'{p.ctoks[k].text}', a suspicion given as knowledge", 1.0))
-    elif know_s and sup_c and not know_c and not sup_s and _rewrites_source(p, sup_c[0]):
+                                 f"'{p.ctoks[k].text}', a belief or claim given as knowledge", 1.0))
+    sup_c = [k for k in sup_c if p.ctoks[k].stem not in CLAIM]
+    if know_s and sup_c and not know_c and not sup_s and _rewrites_source(p, sup_c[0]):
         k = sup_c[0]
         p.reasons.append(_Reason("hedge_added", k, f"'{p.stoks[know_s[0]].text}' in the source becomes "
                                  f"'{p.ctoks[k].text}', knowledge given as a suspicion", 1.0))
@@ -808,7 +814,7 @@ def _check_antonyms(p: _Pair) -> None:
     pairs = {pair for s in cst - sst for pair in _PAIRS_BY_STEM.get(s, ())}
     for a, b in sorted(pairs, key=lambda ab: ANTONYM_PAIRS.index(ab)):
         for x, y in ((a, b), (b, a)):
-            if x <= sst and y <= cst and not (x <= cst) and not (y <= sst):
+            if x <= sst and y <= cst and not (y <= sst) and (not (x <= cst) or _object_moved(p, x, y)):
                 idx = _has_stem(p.ctoks, y)
                 sx = _has_stem(p.stoks, x)
                 if not idx or not sx or _negated(p.ctoks, idx[0]) or _negated(p.stoks, sx[0]):
@@ -818,6 +824,43 @@ def _check_antonyms(p: _Pair) -> None:
                 p.reasons.append(_Reason("relation", k, f"'{sw}' in the source becomes the opposite, "
                                          f"'{p.ctoks[k].text}'", 1.0, True))
                 return
+
+
+def _object(toks: list[Tok], k: int, n: int = 3) -> list[str]:
+    """The first content stems after ``toks[k]`` in its clause: what a verb is about."""
+    out = []
+    for t in toks[k + 1:k + 12]:
+        if t.text in _CLAUSE_STOP or t.text in (".", "?", "!") or t.norm in ("but", "and"):
+            break
+        if t.is_word and t.norm not in FUNCTION_WORDS and not t.is_num:
+            out.append(t.stem)
+            if len(out) == n:
+                break
+    return out
+
+
+def _object_moved(p: _Pair, x: frozenset[str], y: frozenset[str]) -> bool:
+    """Both words are in the candidate, but what the source's word governs now follows the
+    opposite one: 'denies three counts of obtaining X' -> 'admits obtaining X but denies the
+    rest'."""
+    if len(x) != 1 or len(y) != 1:
+        return False
+    sobj = {w for k in _has_stem(p.stoks, x) for w in _object(p.stoks, k, 6)}
+    for k in _has_stem(p.ctoks, y):
+        cobj = _object(p.ctoks, k)
+        if len(cobj) >= 2 and len(set(cobj) & sobj) >= 2:
+            xs = _has_stem(p.ctoks, x)
+            kept = [_object(p.ctoks, j) for j in xs]
+            # the source's word must stand in a clause of its own ('admits X but denies the
+            # rest'), not inside the object ('lost the damages he won')
+            apart = all(any(t.norm in _CONTRAST or t.text in (",", ";")
+                            for t in p.ctoks[min(j, k) + 1:max(j, k)]) for j in xs)
+            if apart and not any(len(set(o) & set(cobj)) >= 2 for o in kept):
+                return True
+    return False
+
+
+_CONTRAST = frozenset(words_of("but while whereas although though yet"))
 
 
 def _negated(toks: list[Tok], k: int) -> bool:
@@ -880,8 +923,37 @@ def _np_heads(toks: list[Tok], k: int) -> set[str]:
     return heads
 
 
+_SOME_OF = frozenset(words_of("one some either several few"))
+_ALL_OF = frozenset(words_of("both all each every"))
+
+
+def _group_after(toks: list[Tok], k: int) -> str:
+    """The noun of 'one of the alleged victims': the first content stem after 'of'."""
+    if k + 1 >= len(toks) or toks[k + 1].norm != "of":
+        return ""
+    head = ""
+    for t in toks[k + 2:k + 7]:
+        if not t.is_word or t.norm in FUNCTION_WORDS:
+            if head:
+                break
+            continue
+        head = t.stem
+    return head
+
+
 def _check_scope(p: _Pair) -> None:
-    """'all of us' widened to 'all Americans' (or a group named where the source had a pronoun)."""
+    """'all of us' widened to 'all Americans' (or a group named where the source had a pronoun);
+    'at least one of the victims' widened to 'both of the victims'."""
+    some = {_group_after(p.stoks, k) for k, t in enumerate(p.stoks) if t.norm in _SOME_OF} - {""}
+    csome = {_group_after(p.ctoks, k) for k, t in enumerate(p.ctoks) if t.norm in _SOME_OF} - {""}
+    sall = {_group_after(p.stoks, k) for k, t in enumerate(p.stoks) if t.norm in _ALL_OF} - {""}
+    for k, t in enumerate(p.ctoks):
+        if t.norm in _ALL_OF:
+            g = _group_after(p.ctoks, k)
+            if g and g in some and g not in csome and g not in sall:
+                p.reasons.append(_Reason("scope", k, f"the source speaks of some of the {g}s; the candidate "
+                                         f"says '{t.text} of' them", 1.0))
+                return
     stext = " ".join(t.norm for t in p.stoks)
     if not re.search(r"\b(all|each|every one|both) of (us|them|you)\b", stext):
         return
@@ -1289,8 +1361,39 @@ def _clause(toks: list[Tok], i: int, j: int, min_words: int = 5) -> tuple[int, i
 
 # ----------------------------------------------------------------------------------------------
 
+_SET = frozenset(words_of("set due scheduled expected planned"))
+_COULD = frozenset(words_of("could may might"))
+
+
+def _definite(toks: list[Tok]) -> list[int]:
+    """A settled future: 'is set to begin', 'is due to', 'will'."""
+    out = []
+    for k, t in enumerate(toks):
+        nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
+        prev = toks[k - 1].norm if k else ""
+        if (t.norm in _SET and nxt == "to" and prev in _COPULA | {"now", "still"}) or t.norm == "will":
+            out.append(k)
+    return out
+
+
+def _check_schedule(p: _Pair) -> None:
+    """A fixed plan turned into a possibility: 'is set to begin on' -> 'could begin'."""
+    sd = _definite(p.stoks)
+    if not sd or _definite(p.ctoks):
+        return
+    for k, t in enumerate(p.ctoks):
+        if t.norm in _COULD and not _is_month_may(p.ctoks, k) and not any(x.norm in _COULD for x in p.stoks):
+            nxt = p.ctoks[k + 1] if k + 1 < len(p.ctoks) else None
+            after = {p.stoks[j + 2].stem for j in sd if j + 2 < len(p.stoks)} | \
+                {p.stoks[j + 1].stem for j in sd if p.stoks[j].norm == "will" and j + 1 < len(p.stoks)}
+            if nxt is not None and nxt.stem in after and not _negated(p.ctoks, k):
+                p.reasons.append(_Reason("hedge_added", k, f"the source gives it as settled "
+                                         f"('{p.stoks[sd[0]].text}'); the candidate says '{t.text}'", 1.0))
+                return
+
+
 _CHECKS = (_check_negation, _check_hedges, _check_intensity, _check_degree, _check_antonyms, _check_voice,
-           _check_scope, _check_epistemic, _check_bounds, _check_forced, _check_refusal)
+           _check_scope, _check_epistemic, _check_bounds, _check_forced, _check_refusal, _check_schedule)
 _SKIP = {"garbled_text", "fabricated_quote"}
 
 
