@@ -294,3 +294,20 @@ def test_misspelt_name_is_not_a_change():
     src = ["He is the author of Hitler's War, published in 1977."]
     cand = ["He is the author of Hitter's War, published in 1977."]
     assert [f for f in facts.detect(make_ctx(src, cand)) if f.type == "changed_fact"] == []
+
+
+def test_penalty_outside_prison_told_as_jail():
+    src = ["He was later convicted of theft, given a conditional discharge and ordered to pay £300 costs."]
+    cand = ["He was later convicted of theft and was jailed for three months."]
+    f = one(make_ctx(src, cand))
+    assert "jailed" in f.candidate.text and f.details["kind"] == "penalty"
+
+
+@pytest.mark.parametrize("cand", [
+    "He was later convicted of theft but was spared jail and given a conditional discharge.",
+    "He was later convicted of theft and walked free with a conditional discharge.",
+    "He was later convicted of theft and avoided jail.",
+])
+def test_penalty_kept(cand):
+    src = ["He was later convicted of theft, given a conditional discharge and ordered to pay £300 costs."]
+    assert [f for f in facts.detect(make_ctx(src, [cand])) if f.type == "changed_fact"] == []

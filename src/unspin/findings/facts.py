@@ -862,6 +862,40 @@ def _kin_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src])
     return out
 
 
+# the kind of sentence passed: custody vs a penalty served outside ('given a conditional
+# discharge' told as 'jailed for six months')
+CUSTODY = frozenset(stem(w) for w in words_of("jail jailed imprison imprisoned imprisonment prison "
+                                               "custodial"))
+NON_CUSTODY = frozenset(stem(w) for w in words_of("""
+discharge discharged probation fine fined community suspended suspend costs order
+"""))
+_NOT_JAILED = frozenset(words_of("""
+spared spare avoid avoided escape escaped escapes walked not no never face faces faced facing risk
+risked could would might may warned threat threatened without than instead
+"""))
+
+
+def _penalty_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src]) -> list[Finding]:
+    """The candidate jails someone where its source sentence passes only a penalty served
+    outside, with no custody in it at all."""
+    ks = [k for k, t in enumerate(ctoks) if t.is_word and t.stem in CUSTODY]
+    if not ks or any(t.stem in NON_CUSTODY for t in ctoks):
+        return []
+    k = ks[0]
+    if any(t.norm in _NOT_JAILED for t in ctoks[max(0, k - 4):k]):
+        return []
+    for s in srcs:
+        sst = [j for j, t in enumerate(s.toks) if t.is_word and t.stem in NON_CUSTODY]
+        if not sst or any(t.stem in CUSTODY for t in s.toks):
+            continue
+        f = _finding(ctx, cs, ctoks, (k, k + 1), s, (sst[0], sst[0] + 1), "sentence",
+                     s.toks[sst[0]].text, ctoks[k].text, 0.75, "penalty")
+        f.explanation = (f"The sentence passed differs: the source gives a penalty outside prison "
+                         f"('{s.toks[sst[0]].text}'), the candidate says '{ctoks[k].text}'.")
+        return [f]
+    return []
+
+
 def _source_caps(ctx: Context) -> set[str]:
     """The source's capitalised words: the names a candidate's name may abbreviate."""
     caps = getattr(ctx, "_facts_caps", None)
@@ -920,6 +954,7 @@ def detect(ctx: Context) -> list[Finding]:
         found += _direction_swaps(ctx, cs, lsrc)
         found += _name_changes(ctx, cs, ctoks, lsrc, src_words)
         found += _kin_changes(ctx, cs, ctoks, lsrc)
+        found += _penalty_changes(ctx, cs, ctoks, lsrc)
         for f in found:
             if f.candidate and not ctx.flagged(f.candidate.start, f.candidate.end, {"changed_fact"}) and \
                     not any(g.candidate and g.candidate.start < f.candidate.end and f.candidate.start <
