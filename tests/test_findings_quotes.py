@@ -234,6 +234,34 @@ def test_quote_moved_to_a_relative_or_to_the_speakers_own_lawyer():
     assert [f.details["candidate_speaker"] for f in fs] == ["Lucy Ashdown", "His solicitor"]
 
 
+def test_reported_speech_given_to_another_speaker():
+    source = ("Carl Dunmore told the court he had never stolen the van.\n\n"
+              "In evidence he insisted the keys had been lost weeks before.\n\n"
+              "His sister, who had lent him the keys, gave evidence that the van had been parked outside "
+              "her flat all night.\n\n"
+              "Miss Ruth Penrose, prosecuting, said the van was seen in Leeds at 2am.")
+    candidate = ("Carl Dunmore told the court he had never taken the van.\n\n"
+                 "His lawyer told the court the keys had been lost weeks before.\n\n"
+                 "His barrister told the jury that the van had been parked outside her flat all night.\n\n"
+                 "His solicitor said the van was seen in Leeds at 2am.")
+    links = [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,))]
+    fs = [f for f in quotes.detect(build(source, candidate, links)) if f.type == "attribution_change"]
+    assert [f.details["candidate_speaker"] for f in fs] == ["His lawyer", "His barrister", "His solicitor"]
+    assert [f.details["source_speaker"] for f in fs] == ["Carl Dunmore", "His sister", "Miss Ruth Penrose"]
+
+
+def test_reported_speech_same_speaker_openers_and_questions_are_not_changes():
+    source = ("Miss Ruth Penrose, prosecuting, said the van was seen in Leeds at 2am.\n\n"
+              "Sentencing Dunmore, who had refused reports, Judge Alan Frost said he must serve two "
+              "years.\n\n"
+              "Mr Gale, for the insurers, asked Mr Dunmore if he had ever driven the van.")
+    candidate = ("The prosecutor said the van had been seen in Leeds at 2am.\n\n"
+                 "Judge Alan Frost told Dunmore he must serve two years.\n\n"
+                 "Mr Dunmore told Mr Gale, for the insurers, that he had never driven the van.")
+    links = [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+    assert [f for f in quotes.detect(build(source, candidate, links)) if f.type == "attribution_change"] == []
+
+
 def test_own_lawyer_speaking_for_a_lawyer_is_not_a_change():
     source = ("Miss Grey, defending, said: “My client has never denied being there.”")
     candidate = ("Her barrister said: “My client has never denied being there.”")

@@ -342,6 +342,11 @@ _ROLES = {
     "boss": "company", "employer": "company",
     "secretary": "secretary", "witness": "witness", "victim": "victim", "defendant": "defendant",
     "minister": "government", "official": "official", "officials": "official",
+    # relatives: a wife, a girlfriend or a son is none of the parties above
+    "wife": "family", "husband": "family", "girlfriend": "family", "boyfriend": "family",
+    "mother": "family", "father": "family", "son": "family", "daughter": "family",
+    "brother": "family", "sister": "family", "fiancee": "family", "fiance": "family",
+    "widow": "family", "widower": "family",
 }
 # classes that may be one person: a lawyer prosecutes or defends
 _ROLE_COMPAT = {frozenset({"lawyer", "prosecution"}), frozenset({"lawyer", "defence"}),
@@ -357,7 +362,7 @@ _VERBS = (r"said|says|say|told|tells|added|adds|explained|insisted|replied|claim
           r"responded|remarked|noted|declared|concluded|commented|observed|recalled|urged|"
           r"maintained|retorted|conceded|emphasised|emphasized|stressed|announced|confirmed|"
           r"denied|suggested|wrote|described|believes|believed|hit back|put it|answered|"
-          r"shouted|cried|mused|pleaded|testified|revealed|disclosed|reported")
+          r"shouted|cried|mused|pleaded|testified|revealed|disclosed|reported|gave evidence")
 _NAMEWORD = r"(?:[A-Z][\w'’\-]*\.?|de|van|von|da|di|du|le|la|al|bin)"
 _NAME = rf"[A-Z][\w'’\-]*\.?(?:\s+{_NAMEWORD})*"
 _ROLE_NP = (r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w'’\-]+\s+){0,4}?"
@@ -381,7 +386,9 @@ _NOT_VERBS = frozenset(str.split("""of in on at for to from with by and or the a
 than into near"""))
 _NOT_NAMES = frozenset(str.split("""the a an this that it in on at as when while after before during but and
 if however also asked speaking jailing sentencing passing explaining pleading describing
-appealing giving outside inside although despite yesterday today later earlier"""))
+appealing giving outside inside although despite yesterday today later earlier within without
+among between under over through across against around behind beyond since until unless because
+though whilst once"""))
 
 
 @dataclass
@@ -450,6 +457,8 @@ def parse_person(text: str, start: int = -1, possessed: str | None = None) -> Pe
                       end=start + len(t)) if r or possessed else None
     if not names and not roles:
         return None
+    if "lawyer" in roles and low.split()[0] in ("his", "her", "their"):
+        roles.add("defence")  # "his barrister" acts for him, not for the prosecution
     if gender is None:
         gender = next((g for w, g in _GENDERED.items() if w in low.split()), None)
     return Person(t, frozenset(names), frozenset(roles), gender, start=start, end=start + len(t))
@@ -525,6 +534,9 @@ def same_person(a: Person, b: Person, roles_of) -> bool | None:
         return None
     if ra & rb:
         return True
+    if {"defence", "prosecution"} <= (ra | rb) and not ({"defence", "prosecution"} <= ra or
+                                                      {"defence", "prosecution"} <= rb):
+        return False  # the two sides of a case are never one person
     if any(frozenset({x, y}) in _ROLE_COMPAT for x in ra for y in rb):
         return True
     if "other" in ra or "other" in rb:
@@ -1019,7 +1031,79 @@ def detect(ctx: Context) -> list[Finding]:
             results.append((piece, m))
         if results:
             findings += _quote_findings(ctx, q, ci, results, cdq, docs, headline=q.start < head_end)
-    return _merge_neighbours(ctx, findings)
+    findings = _merge_neighbours(ctx, findings)
+    return findings + _reported_speech(ctx, cdq, docs)
+
+
+_LEAD_WORDS = 6
+_LEAD_OPENERS = frozenset(["in", "at", "during", "under", "on", "later", "earlier", "yesterday", "today",
+                           "and", "but", "however", "giving"])
+
+
+def _lead_speaker(dq: DocQuotes, start: int, end: int) -> Person | None:
+    """The speaker of reported speech who opens a sentence ("His barrister said he had ...")."""
+    nar = dq.narration(start, end)
+    lead = [(m, p) for m, p in attributions(nar, inverted=False, passive=False)
+            if len(re.findall(r"\S+", nar[:p.start])) < _LEAD_WORDS and p.start >= 0]
+    if not lead:
+        return None
+    m, p = min(lead, key=lambda mp: mp[1].start)
+    opener = nar[:p.start].strip()
+    first = p.text.split()[0].lower() if p.text.split() else ""
+    if first.endswith("ing") or first in _NOT_NAMES:
+        return None  # "Sentencing Hobbs, ... the judge said": the object of an opening clause
+    if opener and not (opener.endswith(",") or opener.split()[0].lower() in _LEAD_OPENERS):
+        return None  # "Officers spotted Mr Stanley, who they said ...": not the sentence's speaker
+    if _QUESTION.search(m.group(0)):
+        return None  # a question put to someone is not a statement of the asker's
+    return _shift(p, start)
+
+
+def _reported_speech(ctx: Context, cdq: DocQuotes, docs: list[DocQuotes]) -> list[Finding]:
+    """attribution_change in reported speech: the same statement opened by another speaker.
+
+    Only a one-to-one, close rendering counts, both sentences must open with their speaker, and
+    the two must be people who cannot be one (a pronoun in the source is followed back only
+    where this module and the segmenter agree on no one else in between).
+    """
+    out: list[Finding] = []
+    for ci, cs in enumerate(ctx.cand_sentences):
+        if any(cs.start <= q.start < cs.end and len(q.text.split()) >= 4 for q in cdq.quotes):
+            continue  # quotations are checked above, speaker by speaker
+        links = [lk for lk in ctx.cand_links.get(ci, []) if len(lk.source) == 1 and len(lk.candidate) == 1]
+        if len(links) != 1 or links[0].similarity < 0.6:
+            continue
+        who = _lead_speaker(cdq, cs.start, cs.end)
+        if who is None or not who.resolved:
+            continue
+        ss = ctx.src_sentences[links[0].source[0]]
+        dq = docs[ss.doc]
+        if any(ss.start <= q.start < ss.end and len(q.text.split()) >= 4 for q in dq.quotes):
+            continue
+        src_who = _lead_speaker(dq, ss.start, ss.end)
+        if src_who is not None and src_who.pronoun:
+            pron = src_who
+            src_who = dq._antecedent(pron.start, pron, dq.speakers)
+            if src_who is not None and src_who.gender is None:
+                src_who = replace(src_who, gender=pron.gender)
+        if src_who is None or not src_who.resolved:
+            continue
+        roles = lambda p, dq=dq: cdq.roles_of(p) | dq.roles_of(p)  # noqa: E731
+        v = same_person(who, src_who, roles)
+        if v is not False and _refined_same(who, src_who, cdq, docs) is not False:
+            continue
+        out.append(Finding(
+            type="attribution_change",
+            severity="high",
+            explanation=(f"The candidate has {who.text} say this; in the source it is "
+                         f"{src_who.text}'s statement."),
+            candidate=ctx.cand_span(cs.start, cs.end),
+            source=ctx.src_span(ss.doc, ss.start, ss.end),
+            source_doc=ss.doc,
+            confidence=0.7,
+            details={"candidate_speaker": who.text, "source_speaker": src_who.text, "reported": True},
+        ))
+    return out
 
 
 def _headline_end(seg: Segmented) -> int:
@@ -1234,7 +1318,7 @@ def _given_gender(p: Person, dqs: list[DocQuotes]) -> str | None:
     kin = "|".join(k for k, g in _KIN_GENDER.items() if g)
     found = set()
     for dq in dqs:
-        for m in re.finditer(rf"\b(?:({kin})|(Mrs|Miss|Ms|Mr|Sir|Lady))\.?,?\s+{re.escape(given)}\b",
+        for m in re.finditer(rf"\b(?:({kin}),?[ \t]+|(Mrs|Miss|Ms|Mr|Sir|Lady)\.?[ \t]+){re.escape(given)}\b",
                              dq.text, re.IGNORECASE):
             found.add(_KIN_GENDER.get(m.group(1).lower()) if m.group(1) else _TITLES[m.group(2).lower()])
     return found.pop() if len(found) == 1 else None
