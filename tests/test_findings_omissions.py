@@ -123,3 +123,29 @@ def test_conveyed_custody_line_is_not_an_omission():
     src = ["The man, 34, admitted theft at Leeds Crown Court today.", "He was remanded in custody."]
     cand = ["The man, 34, admitted theft at Leeds Crown Court today and was remanded in custody."]
     assert omissions.detect(make_ctx(src, cand, links=[((0,), (0,))])) == []
+
+
+def _qualifier_ctx(src_sentence: str, cand: list[str]):
+    src = ["The total includes the biggest award ever made by a Scottish tribunal for unfair dismissal.",
+           src_sentence]
+    ctx = make_ctx(src, cand, links=[((0,), (0,))])
+    ctx.alignment.source_best[1] = 0.66  # close to the candidate's sentence, yet unlinked
+    return ctx
+
+
+def test_dropped_qualifier_is_an_omission():
+    s = ("She added: the award was the biggest in a Scottish tribunal, although a Welsh panel once made a "
+         "larger payment.")
+    found = omissions.detect(_qualifier_ctx(s, [
+        "The total included the largest award ever made by a Scottish tribunal for unfair dismissal."]))
+    assert [f.source.text for f in found] == [s]
+    assert "qualifier" in found[0].details["why"]
+
+
+def test_conveyed_qualifier_is_not_an_omission():
+    s = ("She added: the award was the biggest in a Scottish tribunal, although a Welsh panel once made a "
+         "larger payment.")
+    found = omissions.detect(_qualifier_ctx(s, [
+        "The total included the largest award ever made by a Scottish tribunal for unfair dismissal, "
+        "although a Welsh panel once made a larger payment."]))
+    assert found == []

@@ -82,6 +82,20 @@ def _importance(ctx: Context, s: Sentence, toks, lead: int) -> tuple[float, list
     return score, why
 
 
+_CONCESSIVE = frozenset(["although", "though", "except", "unless", "but", "however"])
+
+
+def _dropped_qualifier(toks, all_cand: set[str]) -> bool:
+    """A sentence close to something in the candidate whose concessive clause ('although there
+    has been a bigger one in England') the candidate nowhere conveys: the claim is kept, its
+    limit dropped."""
+    for k, t in enumerate(toks):
+        if t.norm in _CONCESSIVE and k >= 4:
+            clause = {x.stem for x in content(toks[k + 1:]) if x.is_word}
+            return len(clause) >= 3 and len(clause & all_cand) <= len(clause) / 3
+    return False
+
+
 def detect(ctx: Context) -> list[Finding]:
     if not ctx.derived:
         return []
@@ -96,9 +110,14 @@ def detect(ctx: Context) -> list[Finding]:
     for pos, s in enumerate(ctx.src_sentences):
         if ctx.src_links.get(pos) or pos in paired or trivial(s):
             continue
-        if pos < len(best) and best[pos] >= UNLINKED_BEST:
-            continue
         toks = sentence_tokens(s)
+        if pos < len(best) and best[pos] >= UNLINKED_BEST:
+            if _dropped_qualifier(toks, all_cand):
+                if s.doc not in leads:
+                    leads[s.doc] = _lead_paragraph(ctx, s.doc)
+                score, why = _importance(ctx, s, toks, leads[s.doc])
+                found.append((score, pos, s, why + ["qualifier"], 0.5))
+            continue
         ct = [t for t in content(toks) if t.is_word or t.is_num]
         if len(ct) < 3 and not (len(ct) == 2 and any(t.stem in STATUS for t in ct)):
             continue
@@ -120,7 +139,7 @@ def detect(ctx: Context) -> list[Finding]:
     for score, _pos, s, why, local in keep:
         sev = "high" if score >= 3.0 or "lead" in why else "medium" if score >= 1.8 else "low"
         what = {"lead": "the lead", "quote": "a direct quotation", "numbers": "figures",
-                "status": "custody, bail or outcome"}
+                "status": "custody, bail or outcome", "qualifier": "its qualification"}
         kinds = [what[w] for w in why if w in what]
         explanation = "The candidate leaves out this source sentence" + (
             f" ({', '.join(kinds)})" if kinds else "") + "; nothing in it conveys the content."
