@@ -3,13 +3,11 @@ seed's faithful sentences (ordinary paraphrase vocabulary) that must not fire.""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from test_findings_facts import make_ctx
 
 from unspin.findings import claims
-from unspin.types import Finding, Span, Verdict
+from unspin.types import Finding, Span
 
 OSTRICH_SOURCE = [
     "An animal welfare expert today told a court how he discovered a cattle truck was transporting a "
@@ -112,24 +110,12 @@ def test_nothing_when_not_derived():
     assert claims.detect(ctx) == []
 
 
-def test_cases_claims_recall_and_faithful(shared):
+def test_cases_claims_recall_and_faithful(case_findings):
     """Required unsupported claims of seed and dev are found (as the claim or the earlier fabricated
     quote / garbled finding the scorer accepts), and no faithful sentence gets a claim."""
-    from unspin.align import align
-    from unspin.embed import get_backend
-    from unspin.findings import detect
-    from unspin.ingest import load
-    from unspin.segment import segment
 
-    cases = [shared / "cases" / "seed", *sorted((shared / "cases" / "dev").glob("[0-9]*"))]
     missed, false = [], []
-    for case in cases:
-        exp = json.loads((case / "expected.json").read_text())
-        if not exp["verdict"]["derived"]:
-            continue
-        src, cand = segment(load(case / "source.txt")), segment(load(case / "candidate.txt"))
-        al = align([src], cand, get_backend("auto"))
-        found = detect([src], cand, al, Verdict(exp["verdict"]["label"], 0.9, True))
+    for case_name, exp, found in case_findings:
         for e in exp["findings"]:
             if e["type"] != "unsupported_claim" or not e["required"]:
                 continue
@@ -137,12 +123,14 @@ def test_cases_claims_recall_and_faithful(shared):
             words = set(e["candidate_text"].split())
             if not any(f.type in ok and f.candidate and len(words & set(f.candidate.text.split())) * 2 >= len(
                     words) for f in found):
-                missed.append((case.name, e["id"]))
+                missed.append((case_name, e["id"]))
         for f in found:
             if f.type == "unsupported_claim":
-                false += [(case.name, f.candidate.text) for s in exp.get("faithful_candidate_sentences", [])
+                false += [(case_name, f.candidate.text) for s in exp.get("faithful_candidate_sentences", [])
                           if f.candidate.text in s or s in f.candidate.text]
     assert not false
+    from unspin.embed import get_backend
+
     if get_backend("auto").name == "model2vec":
         assert not missed
     else:

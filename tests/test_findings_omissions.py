@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from test_findings_facts import make_ctx
 
 from unspin.findings import omissions
-from unspin.types import Verdict
 
 SEED_SOURCE = [
     "By Faris Tanyos, CBS News",
@@ -67,29 +64,17 @@ def test_nothing_when_not_derived():
     assert omissions.detect(make_ctx(SEED_SOURCE, SEED_CAND, links=[], derived=False)) == []
 
 
-def test_required_omissions_in_cases(shared):
-    from unspin.align import align
-    from unspin.embed import get_backend
-    from unspin.findings import detect
-    from unspin.ingest import load
-    from unspin.segment import segment
+def test_required_omissions_in_cases(case_findings):
 
-    cases = [shared / "cases" / "seed", *sorted((shared / "cases" / "dev").glob("[0-9]*"))]
     missed, total, reported = [], 0, 0
-    for case in cases:
-        exp = json.loads((case / "expected.json").read_text())
-        if not exp["verdict"]["derived"]:
-            continue
-        src, cand = segment(load(case / "source.txt")), segment(load(case / "candidate.txt"))
-        al = align([src], cand, get_backend("auto"))
-        found = [f for f in detect([src], cand, al, Verdict(exp["verdict"]["label"], 0.9, True))
-                 if f.type == "omission"]
+    for case_name, exp, found in case_findings:
+        found = [f for f in found if f.type == "omission"]
         reported += len(found)
         for e in exp["findings"]:
             if e["type"] == "omission" and e["required"]:
                 total += 1
                 if not any(e["source_text"][:40] in f.source.text for f in found):
-                    missed.append((case.name, e["id"]))
+                    missed.append((case_name, e["id"]))
     assert len(missed) <= total // 8, missed
     assert reported <= 2 * total
 
