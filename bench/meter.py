@@ -35,7 +35,6 @@ def collect(backend: str) -> list[dict]:
     from unspin.embed import get_backend
     from unspin.segment import segment
     from unspin.types import Document
-    from unspin.verdict import features
 
     enc = get_backend(backend)
     stories = {}
@@ -50,17 +49,18 @@ def collect(backend: str) -> list[dict]:
         cand = segment(Document.from_text(row["candidate"]))
         a = align(stories[row["story"]], cand, enc)
         out.append({"id": row["id"], "story": row["story"], "label": LABEL_MAP[row["label"]],
-                    "alignment": a, "features": features(a)})
+                    "alignment": a, "sources": stories[row["story"]], "candidate": cand})
     print(f"aligned {len(out)} articles in {time.perf_counter() - t:.1f} s ({enc.name})")
     return out
 
 
 def design(rows: list[dict], names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from unspin.passages import find_passages
     from unspin.verdict import LABELS, features, model_inputs
 
-    for r in rows:  # a cache holding alignments gets the current feature code
-        if "alignment" in r:
-            r["features"] = features(r["alignment"])
+    for r in rows:  # a cache holding alignments gets the current passage and feature code
+        passages = find_passages(r["alignment"], r["sources"], r["candidate"])
+        r["features"] = features(r["alignment"], passages)
     x = np.array([model_inputs(r["features"], names) for r in rows], dtype=float)
     y = np.array([LABELS.index(r["label"]) for r in rows])
     groups = np.array([r["story"] for r in rows])
@@ -88,14 +88,16 @@ def predict(model: dict, x: np.ndarray) -> np.ndarray:
 
 
 def with_route(rows: list[dict], probs: np.ndarray) -> np.ndarray:
-    """Predicted class per article as ``judge`` gives it: the model, or the rewrite route."""
-    from unspin.verdict import LABELS, rewrite_route
+    """Predicted class per article as ``judge`` gives it: the model's probabilities (here the
+    held-out fold's), then the rewrite route and the passage rules (``verdict.decide``)."""
+    from unspin.verdict import LABELS, decide
 
+    fixed = {"mean": [0.0, 0.0, 0.0], "scale": [1.0, 1.0, 1.0], "inputs": ["source_conveyed"] * 3}
     pred = probs.argmax(1)
     for k, r in enumerate(rows):
-        route = rewrite_route(r["features"])
-        if route is not None:
-            pred[k] = LABELS.index(route)
+        # decide() on a model that returns exactly this fold's log-probabilities
+        model = {**fixed, "coef": np.zeros((3, 3)).tolist(), "intercept": np.log(probs[k] + 1e-12).tolist()}
+        pred[k] = LABELS.index(decide(r["features"], model)[0])
     return pred
 
 
@@ -142,6 +144,7 @@ def check_cases(backend: str) -> int:
     from unspin.align import align
     from unspin.embed import get_backend
     from unspin.ingest import load
+    from unspin.passages import find_passages
     from unspin.segment import segment
     from unspin.verdict import judge
 
@@ -151,8 +154,9 @@ def check_cases(backend: str) -> int:
     print("\ncases (shipped model):")
     for d in dirs:
         want = json.loads((d / "expected.json").read_text(encoding="utf-8"))["verdict"]["label"]
-        a = align([segment(load(d / "source.txt"))], segment(load(d / "candidate.txt")), enc)
-        v = judge(a)
+        srcs, cand = [segment(load(d / "source.txt"))], segment(load(d / "candidate.txt"))
+        a = align(srcs, cand, enc)
+        v = judge(a, passages=find_passages(a, srcs, cand))
         ok = v.label == want
         wrong += not ok
         p = v.evidence["probabilities"]
@@ -196,11 +200,13 @@ def main() -> int:
     if probs is not None:
         print(f"METER courts: {len(y)} articles, {len(set(groups))} stories; "
               f"stratified 5-fold grouped by story, mean of 3 shuffles; inputs: {', '.join(names)}")
-        from unspin.verdict import LABELS, rewrite_route
+        from unspin.verdict import LABELS, decide, rewrite_route
 
         pred = with_route(rows, probs)
         print_report(report(y, probs, pred))
         fired = [LABELS.index(r["label"]) for r in rows if rewrite_route(r["features"]) is not None]
+        by = [decide(r["features"])[2] for r in rows]
+        print(f"passage rule (shipped model) decided {by.count('passage')} articles")
         print(f"rewrite route fired on {len(fired)} articles; true labels: "
               + ", ".join(f"{lab} {fired.count(k)}" for k, lab in enumerate(LABELS)))
         print(f"model alone (no route): macro-F1 {report(y, probs, probs.argmax(1))['macro_f1']:.3f}")

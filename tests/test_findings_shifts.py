@@ -370,3 +370,8 @@ def test_new_shift_families(src, cand, reason, expect_in_span):
 ])
 def test_new_shift_families_leave_faithful_pairs(src, cand):
     assert kinds(src, cand) == []
+
+
+def test_one_approximation_for_another_is_no_hedge():
+    assert not kinds("The plant employs about 300 people on the site.",
+                     "The plant employs roughly 300 people on the site.")

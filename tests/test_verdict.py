@@ -87,7 +87,8 @@ def test_model_inputs_are_finite():
                           "share_near_verbatim", "share_partial", "share_unlinked", "containment_1",
                           "containment_3", "containment_5", "longest_run", "order", "mean_best",
                           "source_conveyed", "full_strong", "full_unlinked", "full_partial",
-                          "unlinked_block", "candidate_words", "rare_containment")}
+                          "unlinked_block", "candidate_words", "rare_containment", "passage_evidence",
+                          "passage_candidate_share", "passage_source_share", "passage_strength")}
     assert len(model_inputs(f)) == len(INPUT_NAMES)
     assert len(model_inputs(f, list(CANDIDATE_INPUTS))) == len(CANDIDATE_INPUTS)
 

@@ -440,6 +440,7 @@ def align(sources: list[Segmented], candidate: Segmented, encoder) -> Alignment:
         candidate_sentences=cand_sents,
         candidate_best=[round(float(x), 4) for x in mats.sim.max(1)],
         source_best=[round(float(x), 4) for x in mats.sim.max(0)],
+        similarity=mats.sim,
     )
 
 

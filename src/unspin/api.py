@@ -1,6 +1,7 @@
 """The Python API the CLI and everything else sit on.
 
-``compare`` runs the pipeline once: ingest -> segment -> align -> verdict -> findings.
+``compare`` runs the pipeline once: ingest -> segment -> align -> passages -> verdict ->
+findings.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def compare(source: Input, candidate: Input, *, extra_sources: Iterable[Input] =
     from unspin.align import align
     from unspin.embed import get_backend
     from unspin.findings import detect
+    from unspin.passages import find_passages
     from unspin.segment import segment
     from unspin.verdict import judge
 
@@ -52,11 +54,15 @@ def compare(source: Input, candidate: Input, *, extra_sources: Iterable[Input] =
     timings["align"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    verdict = judge(alignment)
+    passages = find_passages(alignment, sources, cand)
+    timings["passages"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    verdict = judge(alignment, passages=passages)
     timings["verdict"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    findings = detect(sources, cand, alignment, verdict)
+    findings = detect(sources, cand, alignment, verdict, passages)
     timings["findings"] = time.perf_counter() - t
     return Report(sources=sources, candidate=cand, alignment=alignment, verdict=verdict,
-                  findings=findings, timings=timings, backend=encoder.name)
+                  findings=findings, passages=passages, timings=timings, backend=encoder.name)

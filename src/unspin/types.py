@@ -12,7 +12,9 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
-SCHEMA_VERSION = "1.0"
+import numpy as np
+
+SCHEMA_VERSION = "1.1"
 
 
 class UnspinError(Exception):
@@ -142,6 +144,38 @@ class Alignment:
     # best similarity of every candidate / source sentence to anything on the other side
     candidate_best: list[float] = field(default_factory=list)
     source_best: list[float] = field(default_factory=list)
+    # pair similarity, rows candidate sentences, columns source sentences (float32); what
+    # passage finding clusters. None where nothing was aligned.
+    similarity: np.ndarray | None = field(default=None, repr=False)
+
+
+PassageKind = Literal["verbatim", "near_verbatim", "paraphrase", "mixed"]
+
+
+@dataclass
+class Passage:
+    """A maximal stretch of reuse: candidate text ``candidate`` carries source text ``source``.
+
+    Spans are body offsets of their documents (``source`` in source document ``source_doc``);
+    ``strength`` (0..1) is how closely the two stretches correspond; ``verbatim`` is the share
+    of the candidate stretch's words inside word runs shared with the source stretch.
+    ``source_sentences`` / ``candidate_sentences`` are the (global) sentence indices covered.
+    """
+
+    source: Span
+    candidate: Span
+    source_doc: int
+    kind: PassageKind
+    strength: float
+    verbatim: float
+    source_sentences: tuple[int, int]  # first, last (inclusive)
+    candidate_sentences: tuple[int, int]
+    source_words: int = 0
+    candidate_words: int = 0
+    # candidate words outside quotation marks, each counted by how closely its sentence
+    # matches the source stretch: what the verdict weighs (reporters at one hearing share
+    # the quotes, not the narrative)
+    evidence: float = 0.0
 
 
 Label = Literal["wholly_derived", "partially_derived", "not_derived"]
@@ -203,5 +237,6 @@ class Report:
     alignment: Alignment
     verdict: Verdict
     findings: list[Finding]
+    passages: list[Passage] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     backend: str = ""

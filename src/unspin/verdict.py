@@ -20,7 +20,7 @@ from importlib import resources
 import numpy as np
 
 from unspin.align import shared_runs, tokens
-from unspin.types import Alignment, Verdict
+from unspin.types import Alignment, Passage, Verdict
 
 LABELS = ("not_derived", "partially_derived", "wholly_derived")
 MODEL_FILE = "verdict_model.json"
@@ -152,7 +152,43 @@ def _followed(alignment: Alignment) -> float:
     return max((a / b for a, b in per_doc.values() if b), default=0.0)
 
 
-def features(alignment: Alignment) -> dict[str, float]:
+def passage_figures(alignment: Alignment, passages: list[Passage]) -> dict[str, float]:
+    """How much of each text the reused passages hold, and how strong the best one is.
+
+    ``passage_evidence`` is the strongest passage's ``evidence``: its narrative words (outside
+    quotes) counted by how closely they match; one long close passage is evidence of copying
+    whatever else the page holds.
+    """
+    cand_words = sum(len(tokens(s.text)) for s in alignment.candidate_sentences) or 1
+    doc_words: dict[int, int] = {}
+    for s in alignment.source_sentences:
+        doc_words[s.doc] = doc_words.get(s.doc, 0) + len(tokens(s.text))
+    per_doc: dict[int, int] = {}
+    for p in passages:
+        per_doc[p.source_doc] = per_doc.get(p.source_doc, 0) + p.source_words
+    evidence = max((p.evidence for p in passages), default=0.0)
+    inside = {i for p in passages for i in range(p.candidate_sentences[0], p.candidate_sentences[1] + 1)}
+    best = alignment.candidate_best or [0.0] * len(alignment.candidate_sentences)
+    out_w = out_s = 0.0
+    for i, s in enumerate(alignment.candidate_sentences):
+        if i not in inside:
+            w = len(tokens(s.text))
+            out_w += w
+            out_s += w * best[i]
+    return {
+        "passage_count": len(passages),
+        "passage_candidate_share": min(1.0, sum(p.candidate_words for p in passages) / cand_words),
+        "passage_source_share": max((min(1.0, w / max(doc_words.get(d, 1), 1)) for d, w in per_doc.items()),
+                                    default=0.0),
+        "passage_evidence": evidence,
+        "passage_strength": max((p.strength for p in passages), default=0.0),
+        # how alike the rest of the candidate is to the source: near nothing where a copied
+        # passage sits in unrelated text, moderate where the whole piece covers the same story
+        "outside_similarity": out_s / out_w if out_w else 0.0,
+    }
+
+
+def features(alignment: Alignment, passages: list[Passage] | None = None) -> dict[str, float]:
     """Evidence figures for the verdict; also reported to the user."""
     cand = alignment.candidate_sentences
     src = alignment.source_sentences
@@ -198,6 +234,7 @@ def features(alignment: Alignment) -> dict[str, float]:
         "mean_best": float((best * words).sum() / total) if len(best) else 0.0,
         "source_sentences_linked": len(linked_src) / max(len(src), 1),
         "candidate_words": int(total),
+        **passage_figures(alignment, passages or []),
     }
 
 
@@ -222,6 +259,10 @@ CANDIDATE_INPUTS = {
     "full_partial": lambda f: f["full_partial"],
     "unlinked_block": lambda f: f["unlinked_block"],
     "log_candidate_words": lambda f: math.log1p(f["candidate_words"]),
+    "log_passage_evidence": lambda f: math.log1p(f["passage_evidence"]),
+    "passage_candidate_share": lambda f: f["passage_candidate_share"],
+    "passage_source_share": lambda f: f["passage_source_share"],
+    "passage_strength": lambda f: f["passage_strength"],
 }
 # The ones the shipped model uses. A compact set: the 18 alignment figures together scored
 # lower on held-out METER folds than these six (they are strongly correlated), and the
@@ -272,23 +313,68 @@ def probabilities(f: dict[str, float], model: dict | None = None) -> np.ndarray:
     return p / p.sum()
 
 
-def judge(alignment: Alignment, model: dict | None = None) -> Verdict:
-    """Label, probability that the candidate is derived, and the evidence behind it."""
-    f = features(alignment)
-    if not alignment.candidate_sentences or not alignment.source_sentences:
-        return Verdict("not_derived", 0.0, False, {**f, "reason": "empty text"})
+# Local evidence. One long, close passage is copying whatever else the page holds (PAN's
+# pages embed a copied passage among other text); "wholly" needs most of the candidate to be
+# the source's material.
+STRONG_PASSAGE = 120.0  # passage_evidence that alone means derived, whatever surrounds it
+# A passage standing out from unrelated text: less evidence is needed where the rest of the
+# candidate is no more alike to the source than any page on another subject is.
+STANDOUT_PASSAGE = 15.0
+UNRELATED = 0.30  # outside_similarity at most this: the rest of the page is other material...
+STANDOUT_SHARE = 0.5  # ...and there is more of the rest than of the passages
+WHOLLY_MIN_SHARE = 0.5  # passages must hold at least this share of the candidate for "wholly"
+
+
+def decide(f: dict[str, float], model: dict | None = None) -> tuple[str, float, str, np.ndarray]:
+    """(label, score, what decided it, model probabilities) from the verdict features."""
     p = probabilities(f, model)
     label = LABELS[int(p.argmax())]
     score = float(p[1] + p[2])
+    by = "model"
     route = rewrite_route(f)
     if route is not None:
-        label = route
+        label, by = route, "rewrite_route"
         score = max(score, 0.5 + 0.5 * min(f["source_followed"], f["full_strong"]))
+    ev = f.get("passage_evidence", 0.0)
+    stands_out = (ev >= STANDOUT_PASSAGE and f.get("outside_similarity", 1.0) <= UNRELATED
+                  and f.get("passage_candidate_share", 1.0) <= STANDOUT_SHARE)
+    if label == "not_derived" and (ev >= STRONG_PASSAGE or stands_out):
+        label, by = "partially_derived", "passage"
+        score = max(score, 0.5 + 0.5 * min(1.0, f["passage_evidence"] / (4 * STRONG_PASSAGE)))
+    if label == "wholly_derived" and f.get("passage_candidate_share", 1.0) < WHOLLY_MIN_SHARE \
+            and route is None:
+        label = "partially_derived"
+    return label, score, by, p
+
+
+def _reason(label: str, by: str, f: dict[str, float]) -> str:
+    """One sentence a reader can check against the passage list."""
+    n = int(f.get("passage_count", 0))
+    share_c = round(100 * f.get("passage_candidate_share", 0.0))
+    share_s = round(100 * f.get("passage_source_share", 0.0))
+    if n:
+        held = (f"{n} reused passage{'s' if n != 1 else ''} hold {share_c}% of the candidate "
+                f"and carry {share_s}% of the source")
+    else:
+        held = "no reused passage found"
+    how = {"model": "the alignment figures", "rewrite_route": "the candidate follows the source "
+           "sentence by sentence, in order", "passage": "one long close passage is copying whatever "
+           "else the page holds"}[by]
+    return f"{held}; decided by {how}"
+
+
+def judge(alignment: Alignment, model: dict | None = None, passages: list[Passage] | None = None) -> Verdict:
+    """Label, probability that the candidate is derived, and the evidence behind it."""
+    f = features(alignment, passages)
+    if not alignment.candidate_sentences or not alignment.source_sentences:
+        return Verdict("not_derived", 0.0, False, {**f, "reason": "empty text"})
+    label, score, by, p = decide(f, model)
     links_by_kind: dict[str, int] = {}
     for lk in alignment.links:
         links_by_kind[lk.kind] = links_by_kind.get(lk.kind, 0) + 1
     evidence = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in f.items()}
     evidence["links_by_kind"] = links_by_kind
     evidence["probabilities"] = {lab: round(float(q), 4) for lab, q in zip(LABELS, p, strict=True)}
-    evidence["decided_by"] = "rewrite_route" if route is not None else "model"
+    evidence["decided_by"] = by
+    evidence["reason"] = _reason(label, by, f)
     return Verdict(label=label, score=score, derived=label != "not_derived", evidence=evidence)

@@ -8,7 +8,7 @@ result by severity, then by position in the candidate.
 from __future__ import annotations
 
 from unspin.findings.context import Context
-from unspin.types import Alignment, Finding, Segmented, Verdict
+from unspin.types import Alignment, Finding, Passage, Segmented, Verdict
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
@@ -31,15 +31,45 @@ def _overlaps(a: Finding, b: Finding) -> bool:
     return sa.start < sb.end and sb.start < sa.end
 
 
+SCOPE_SHARE = 0.5  # passages hold less of the candidate than this: the rest is other material
+
+
+def in_passages(f: Finding, passages: list[Passage]) -> bool:
+    """Whether a finding sits in the reused material: its candidate span inside a passage's
+    candidate stretch, or (an omission, with no candidate span) its source span between the
+    first and last source character the passages of that document carry, so only source
+    material the reuse skips in the middle counts as left out."""
+    if f.candidate is not None:
+        return any(p.candidate.start <= f.candidate.start and f.candidate.end <= p.candidate.end
+                   for p in passages)
+    spans = [p.source for p in passages if p.source_doc == f.source_doc]
+    if f.source is None or not spans:
+        return False
+    return min(s.start for s in spans) <= f.source.start and f.source.end <= max(s.end for s in spans)
+
+
+def _other_material(candidate: Segmented, passages: list[Passage]) -> bool:
+    """The passages are the lesser part of the candidate: a page holding a copy among other text."""
+    total = sum(s.end - s.start for s in candidate.sentences) or 1
+    return sum(p.candidate.end - p.candidate.start for p in passages) < SCOPE_SHARE * total
+
+
 def detect(sources: list[Segmented], candidate: Segmented, alignment: Alignment,
-           verdict: Verdict) -> list[Finding]:
-    """All findings for one comparison; none when the candidate is not derived."""
+           verdict: Verdict, passages: list[Passage] | None = None) -> list[Finding]:
+    """All findings for one comparison; none when the candidate is not derived.
+
+    Where the reused passages are only part of a page that holds other material, only what
+    lies in them is reported: the rest of the page is not a change to the source. Where they
+    are most of the candidate (a rewrite with additions), the additions are findings too.
+    """
     ctx = Context.build(sources, candidate, alignment, verdict)
     found = ctx.found
     for module in _detectors():
         for f in module.detect(ctx):
             if not any(_overlaps(f, g) for g in found):
                 found.append(f)
+    if verdict.label == "partially_derived" and passages and _other_material(candidate, passages):
+        found[:] = [f for f in found if in_passages(f, passages)]
     found.sort(key=lambda f: (SEVERITY_RANK[f.severity],
                               f.candidate.start if f.candidate else 10**9,
                               f.source.start if f.source else 0))

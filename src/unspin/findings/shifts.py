@@ -425,6 +425,8 @@ _REPORTING = frozenset(words_of("""
 allegedly reportedly purportedly supposedly said thought believed understood
 """))
 _MODALS = frozenset(["may", "might"])
+# words that approximate a figure: "about 14,200" and "roughly 14,200" say the same thing
+_APPROX = frozenset(words_of("about around approximately roughly nearly almost some estimated circa"))
 
 
 _ACCUSE = frozenset(stem(w) for w in words_of("accuse accused charged alleged claims"))
@@ -489,6 +491,10 @@ def _check_hedges(p: _Pair) -> None:
         sh = [k for k in sh if p.stoks[k].norm not in _REPORTING]
     if s_reports:
         ch = [k for k in ch if p.ctoks[k].norm not in _REPORTING]
+    if any(t.norm in _APPROX for t in p.stoks):
+        ch = [k for k in ch if p.ctoks[k].norm not in _APPROX]
+    if any(t.norm in _APPROX for t in p.ctoks):
+        sh = [k for k in sh if p.stoks[k].norm not in _APPROX]
     cst = {p.ctoks[k].stem for k in ch}
     sst = {p.stoks[k].stem for k in sh}
     if len(ch) > len(sh):

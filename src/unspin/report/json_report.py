@@ -247,6 +247,41 @@ def coverage(report: Report) -> dict:
     }
 
 
+def _input_range(seg: Segmented, start: int, end: int) -> dict:
+    """Offsets of body span [start, end) in the input text as decoded (plain-text input only:
+    HTML bodies are rebuilt from markup, so their characters have no single input offset)."""
+    doc = seg.doc
+    if doc.input_format != "text" or end <= start:
+        return {}
+    a, b = doc.to_input(start), doc.to_input(end - 1)
+    if a is None or b is None:
+        return {}
+    return {"input_start": a, "input_end": b + 1}
+
+
+def passages(report: Report) -> list[dict]:
+    """The reused passages, each with spans on both sides (and input offsets for text input)."""
+    out = []
+    for k, p in enumerate(report.passages, 1):
+        src = report.sources[p.source_doc] if p.source_doc < len(report.sources) else None
+        out.append({
+            "id": f"P{k}",
+            "kind": p.kind,
+            "strength": round(float(p.strength), 4),
+            "verbatim": round(float(p.verbatim), 4),
+            "source_doc": p.source_doc,
+            "source": {**p.source.to_dict(),
+                       **(_input_range(src, p.source.start, p.source.end) if src else {}),
+                       "words": p.source_words},
+            "candidate": {**p.candidate.to_dict(),
+                          **_input_range(report.candidate, p.candidate.start, p.candidate.end),
+                          "words": p.candidate_words},
+            "source_sentences": list(p.source_sentences),
+            "candidate_sentences": list(p.candidate_sentences),
+        })
+    return out
+
+
 def to_json(report: Report) -> dict:
     """The report as plain JSON-ready data (``json.dumps`` works on it as is)."""
     index_of = _global_index(report)
@@ -267,6 +302,7 @@ def to_json(report: Report) -> dict:
          "lexical": round(float(link.lexical), 4), "semantic": round(float(link.semantic), 4)}
         for link in report.alignment.links
     ]
+    out["passages"] = passages(report)
     out["findings"] = [
         {"id": fid, **_clean(f.to_dict())} for fid, f in zip(finding_ids(report.findings), report.findings,
                                                              strict=True)

@@ -81,6 +81,9 @@ def _header(report: Report, color: bool) -> Panel:
         f"{_pct(cov['source_conveyed'])} of the source conveyed, "
         f"{_pct(cov['candidate_supported'])} of the candidate supported by it, "
         f"{_pct(cov['verbatim'])} verbatim"))
+    reason = v.evidence.get("reason")
+    if reason:
+        grid.add_row("Why", Text(reason))
     grid.add_row("Sentences", Text(
         f"{cov['source_sentences_linked']}/{cov['source_sentences']} source and "
         f"{cov['candidate_sentences_linked']}/{cov['candidate_sentences']} candidate sentences linked"))
@@ -98,6 +101,28 @@ def _header(report: Report, color: bool) -> Panel:
     grid.add_row("Findings", counts)
     return Panel(Group(verdict, Text(), grid), title="unspin report", title_align="left",
                  border_style="dim" if color else "")
+
+
+def _passages(report: Report, color: bool) -> Table:
+    """One row per reused passage: where it sits in each text and how close it is."""
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold" if color else "")
+    table.add_column("", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("strength", justify="right", no_wrap=True)
+    table.add_column("candidate", no_wrap=True)
+    table.add_column("source", no_wrap=True)
+    table.add_column("starts")
+    several = len(report.sources) > 1
+    cand_words = max(sum(len(s.text.split()) for s in report.candidate.sentences), 1)
+    for k, p in enumerate(report.passages, 1):
+        src = f"source {p.source_doc + 1} " if several else ""
+        table.add_row(
+            f"P{k}", p.kind.replace("_", " "), f"{p.strength:.2f}",
+            f"chars {p.candidate.start}-{p.candidate.end} ({p.candidate_words} words, "
+            f"{_pct(p.candidate_words / cand_words)})",
+            f"{src}chars {p.source.start}-{p.source.end}",
+            Text(trim(p.candidate.text, 60), style="dim"))
+    return table
 
 
 def _doc_line(doc) -> Text:
@@ -170,6 +195,11 @@ def render_terminal(report: Report, color: bool) -> str:
                       no_color=not color, width=width, highlight=False, emoji=False, legacy_windows=False,
                       soft_wrap=False)
     console.print(_header(report, color))
+    if report.passages:
+        console.print(Rule(Text(f"REUSED PASSAGES ({len(report.passages)})", style="bold" if color else ""),
+                           align="left", style="dim" if color else ""))
+        console.print(_passages(report, color))
+        console.print()
     ids = finding_ids(report.findings)
     if not report.findings:
         console.print(Text("No findings." if report.verdict.derived else
