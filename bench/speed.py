@@ -2,7 +2,9 @@
 
 Prints the median warm time of ``unspin.compare`` and of each stage (report.timings), the
 median warm time of ``align`` alone (encoding included), the cold command-line time from
-start to JSON report (median of 5 subprocesses) and the child's peak memory.
+start to JSON report (median of 5 subprocesses) and the child's peak memory. Then the
+content-farm shape: the rewrite inside a ~5,000-word page of other articles (METER court
+stories from ../shared, when present), and how time grows with the page's length.
 
     .venv/bin/python bench/speed.py [--backend auto] [--runs 20]
 """
@@ -73,6 +75,8 @@ def main() -> int:
         al.append(time.perf_counter() - t)
     print(f"warm align alone (encoding included): median {1000 * statistics.median(al):.1f} ms")
 
+    padded(src, cand, args)
+
     unspin = Path(sys.executable).with_name("unspin")
     cmd = ([str(unspin)] if unspin.is_file() else [sys.executable, "-m", "unspin.cli"])
     cmd += ["compare", str(src), str(cand), "--format", "json", "--backend", args.backend]
@@ -89,6 +93,42 @@ def main() -> int:
           f"(min {min(cold):.2f}, max {max(cold):.2f})")
     print(f"peak memory of the CLI process: {peak_kb / 1024:.0f} MB")
     return 0
+
+
+METER = ROOT.parent / "shared" / "data" / "meter" / "courts.jsonl"
+
+
+def padded(src: Path, cand: Path, args) -> None:
+    """The rewrite embedded in a page of other articles: warm compare for pages of ~2,500,
+    ~5,000 and ~10,000 words (cost should grow about linearly with the page)."""
+    import json
+
+    from unspin.api import compare
+    from unspin.types import Document
+
+    if not METER.is_file():
+        print(f"skipped padded page: {METER} not found")
+        return
+    others = [json.loads(line)["candidate"] for line in METER.open(encoding="utf-8")]
+    rewrite = cand.read_text(encoding="utf-8")
+    source = compare(src, cand, backend=args.backend).sources[0].doc
+    for target in (2_500, 5_000, 10_000):
+        before, after, words, k = [], [], len(rewrite.split()), 0
+        while words < target:
+            text = others[k % len(others)]
+            (before if k % 2 == 0 else after).append(text)
+            words += len(text.split())
+            k += 1
+        page = Document.from_text("\n\n".join([*before, rewrite, *after]))
+        times = []
+        for _ in range(max(3, args.runs // 4)):
+            t = time.perf_counter()
+            r = compare(source, page, backend=args.backend)
+            times.append(time.perf_counter() - t)
+        stages = ", ".join(f"{k} {1000 * v:.0f}" for k, v in r.timings.items())
+        print(f"padded page of {words:,} words ({len(r.candidate.sentences)} sentences): warm compare median "
+              f"{1000 * statistics.median(times):.0f} ms ({stages} ms); verdict {r.verdict.label}, "
+              f"{len(r.passages)} passages, {len(r.findings)} findings")
 
 
 if __name__ == "__main__":

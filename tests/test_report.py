@@ -4,16 +4,93 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 from html.parser import HTMLParser
 
 import numpy as np
 import pytest
 from report_fixture import CANDIDATE_PARAGRAPHS, SOURCE_PARAGRAPHS, build_report, compare_or_skip, span
 
-from unspin.report.html import build_rows, render_html
-from unspin.report.json_report import FINDING_TYPES, finding_diff, to_json, word_diff
+from unspin.report.html import build_rows, passage_views, render_html
+from unspin.report.json_report import FINDING_TYPES, finding_diff, passages, to_json, word_diff
 from unspin.report.terminal import render_terminal, trim
-from unspin.types import SCHEMA_VERSION, Alignment, Coverage, Finding, Link, Report, Verdict
+from unspin.types import SCHEMA_VERSION, Alignment, Coverage, Document, Finding, Link, Report, Verdict
+
+# Real inputs for the passage map: a news story, an unrelated page, and a second story. The
+# candidates paste a stretch of a story into the unrelated page, as a copy-and-paste site does.
+ARTICLE = """Harbour authority approves dredging plan for the old fishing port
+
+The Kellsworth harbour authority voted on Thursday to spend 4.2 million pounds dredging the old fishing \
+port, ending a two-year dispute with the town's trawler owners over silt that has left the inner basin \
+unusable at low tide.
+
+Under the plan, contractors will remove about 90,000 cubic metres of sediment between March and \
+September next year. The work will close the inner basin to all boats for six weeks in the spring, when \
+the fleet is usually at sea.
+
+"We have waited long enough for this, and every month of delay has cost the fleet money," said Moira \
+Campbell, who chairs the Kellsworth Fishermen's Association. "Half of our boats cannot come in on a low \
+tide, and some skippers have already moved to other ports."
+
+The authority's chief executive, Daniel Okoro, said the sediment would be tested for contaminants before \
+it is taken out to sea. He said the cost would be shared with the county council, which agreed in \
+October to contribute 1.5 million pounds.
+
+Environmental groups have asked for a survey of the seagrass beds at the mouth of the harbour before any \
+dredging begins. The authority said a survey was already planned for January."""
+
+OTHER = """Ten things to do on a rainy weekend in the city
+
+When the weather turns, the city still has plenty to offer. We asked readers for their favourite indoor \
+outings and collected the best suggestions below.
+
+The covered market on Dock Street is open every Saturday and has more than sixty stalls selling cheese, \
+bread, secondhand books and vinyl records. Arrive early if you want a seat at the noodle bar, which fills \
+up quickly after eleven.
+
+The science museum has a new gallery on the history of flight, with a restored biplane hanging from the \
+ceiling and a simulator that lets visitors try landing a jet in a crosswind. Tickets for the simulator \
+sell out by lunchtime.
+
+For something quieter, the botanical glasshouses stay warm all year. The orchid collection is at its best \
+in late winter, and the cafe by the palm house serves a good hot chocolate.
+
+Families with younger children should try the climbing centre near the railway station, which runs \
+beginner sessions every hour and rents shoes at the desk.
+
+Finally, the independent cinema on Mill Lane shows double bills of classic films on Sunday afternoons. \
+Members get a discount, and the bar stays open between screenings."""
+
+SECOND = """Council backs new cycle lane on the seafront
+
+The town council has approved a two-kilometre cycle lane along the Kellsworth seafront, separating bikes \
+from traffic between the pier and the lifeboat station.
+
+Work is due to start in April and should take about ten weeks, the council said. Parking on the seaward \
+side of the road will be removed to make room for the lane.
+
+Local businesses had objected to losing the parking spaces, but the council said a new car park behind \
+the station would open before the summer."""
+
+COPIED = "\n\n".join(ARTICLE.split("\n\n")[2:4])  # the plan and the fishermen's quote
+
+
+def copied_passage_report() -> Report:
+    """A real comparison: two paragraphs of ARTICLE pasted into the middle of OTHER."""
+    other = OTHER.split("\n\n")
+    candidate = "\n\n".join(other[:3] + [COPIED] + other[3:])
+    return compare_or_skip(Document.from_text(ARTICLE), Document.from_text(candidate))
+
+
+def two_source_passage_report() -> Report:
+    """A real comparison with two sources: one paragraph of each pasted into OTHER."""
+    compare_or_skip(Document.from_text(ARTICLE), Document.from_text(OTHER))  # skips while stages are missing
+    from unspin import compare
+
+    art, other, second = ARTICLE.split("\n\n"), OTHER.split("\n\n"), SECOND.split("\n\n")
+    candidate = "\n\n".join(other[:2] + art[3:4] + other[2:4] + second[1:3] + other[4:])
+    return compare(Document.from_text(ARTICLE), Document.from_text(candidate),
+                   extra_sources=[Document.from_text(SECOND)])
 
 
 @pytest.fixture
@@ -345,3 +422,97 @@ def test_real_reports_render_consistently(shared):
                 assert _flat(shown.text).strip() in plain, (folder.name, f"F{i}")
         assert len(set(p.ids)) == len(p.ids), folder.name
     assert cases
+
+
+# ----------------------------------------------------------------------------------- passage map
+
+def _passage_blocks(p: _Marks) -> dict[tuple[str, str], dict]:
+    """Map blocks by (passage id, side)."""
+    out = {}
+    for tag, a in p.tags:
+        if tag == "a" and "pblock" in a.get("class", "").split():
+            key = (a["data-passage"], a["data-side"])
+            assert key not in out, key
+            out[key] = a
+    return out
+
+
+def _page_body(html: str) -> str:
+    """The page's markup without its inline stylesheet and script."""
+    return html.split("<body", 1)[1].split("<script>", 1)[0]
+
+
+def test_html_passage_map_has_each_passage_at_its_offsets():
+    rep = copied_passage_report()
+    data = passages(rep)
+    assert [(d["id"], d["kind"]) for d in data] == [("P1", "verbatim")]
+    d = data[0]
+    assert d["candidate"]["text"] == COPIED and d["source"]["text"] == COPIED
+    html = render_html(rep)
+    p = _parse(html)
+    blocks = _passage_blocks(p)
+    assert set(blocks) == {("P1", "c"), ("P1", "s")}
+    for side, key in (("c", "candidate"), ("s", "source")):
+        a = blocks[("P1", side)]
+        start, end = int(a["data-start"]), int(a["data-end"])
+        assert (start, end) == (d[key]["start"], d[key]["end"])
+        doc = rep.candidate.doc if side == "c" else rep.sources[0].doc
+        assert doc.text[start:end] == COPIED
+        assert a["href"].startswith(f"#{side}")  # without script: a link to the passage in the text
+        assert "P1" in a["aria-label"] and "verbatim" in a["aria-label"]
+    assert blocks[("P1", "s")]["data-doc"] == "0"
+    # the copy sits inside unrelated text: grey "other material" on both sides of it
+    assert html.count('class="pm-gap"') >= 2 and "other material" in html
+    assert html.count('<path class="ribbon') == 1
+    # table row: id, kind, words and share of each text
+    rows = [a for t, a in p.tags if t == "tr" and "data-passage" in a]
+    assert [a["data-passage"] for a in rows] == ["P1"]
+    row = re.search(r'<tr class="pk-verbatim" data-passage="P1">.*?</tr>', html).group(0)
+    view = passage_views(rep)[0]
+    assert f"<b>{d['candidate']['words']}</b> words \u00b7 {round(100 * view.candidate_share)}%" in row
+    assert f"<b>{d['source']['words']}</b> words \u00b7 {round(100 * view.source_share)}%" in row
+    assert "Verbatim" in row and f"{d['strength']:.2f}" in row
+    # the verdict's reason, as a sentence
+    reason = rep.verdict.evidence["reason"]
+    assert escape(_flat(reason[0].upper() + reason[1:])) in _flat(html)
+    # the passage runs through the side-by-side text as a band on both sides, tagged where it starts
+    banded = [a["id"] for t, a in p.tags if t == "p" and "P1" in a.get("data-passages", "").split()
+              and a.get("id")]
+    cand = [s for s in banded if s.startswith("c")]
+    src = [s for s in banded if s.startswith("s")]
+    assert cand == [f"c{i}" for i in view.cand_sents] and src == [f"s{i}" for i in view.src_sents]
+    covered = "".join(rep.alignment.candidate_sentences[i].text for i in view.cand_sents)
+    assert covered.replace(" ", "") == COPIED.replace(" ", "").replace("\n", "")
+    assert html.count('class="ptag pk-verbatim"') == 2
+    assert "No reused passage found." not in html
+    assert len(set(p.ids)) == len(p.ids)
+
+
+def test_html_passage_map_with_several_sources():
+    rep = two_source_passage_report()
+    data = passages(rep)
+    assert sorted(d["source_doc"] for d in data) == [0, 1]
+    p = _parse(render_html(rep))
+    blocks = _passage_blocks(p)
+    for d in data:
+        a = blocks[(d["id"], "s")]
+        assert a["data-doc"] == str(d["source_doc"])
+        start, end = int(a["data-start"]), int(a["data-end"])
+        assert rep.sources[d["source_doc"]].doc.text[start:end] == d["source"]["text"]
+        c = blocks[(d["id"], "c")]
+        assert rep.candidate.doc.text[int(c["data-start"]):int(c["data-end"])] == d["candidate"]["text"]
+    caps = [a for t, a in p.tags if t == "span" and a.get("class") == "pm-cap"]
+    assert len(caps) == 2  # one caption per source document
+
+
+def test_html_without_passages_says_so(report):
+    assert not report.passages
+    page = _page_body(render_html(report))
+    assert "No reused passage found." in page
+    assert "pm-map" not in page and "pblock" not in page and "data-passages" not in page
+    # a real comparison of unrelated texts: no passage, and the verdict's reason is shown
+    rep = compare_or_skip(Document.from_text(ARTICLE), Document.from_text(OTHER))
+    assert rep.passages == [] and rep.verdict.label == "not_derived"
+    page = _page_body(render_html(rep))
+    assert "No reused passage found." in page and "pblock" not in page
+    assert "No reused passage found; decided by" in page

@@ -441,6 +441,7 @@ def align(sources: list[Segmented], candidate: Segmented, encoder) -> Alignment:
         candidate_best=[round(float(x), 4) for x in mats.sim.max(1)],
         source_best=[round(float(x), 4) for x in mats.sim.max(0)],
         similarity=mats.sim,
+        longest_run=int(runs.max()) if len(runs) else 0,
     )
 
 

@@ -147,6 +147,7 @@ class Alignment:
     # pair similarity, rows candidate sentences, columns source sentences (float32); what
     # passage finding clusters. None where nothing was aligned.
     similarity: np.ndarray | None = field(default=None, repr=False)
+    longest_run: int = -1  # longest word run the texts share; -1 where not computed
 
 
 PassageKind = Literal["verbatim", "near_verbatim", "paraphrase", "mixed"]

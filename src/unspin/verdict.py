@@ -152,17 +152,18 @@ def _followed(alignment: Alignment) -> float:
     return max((a / b for a, b in per_doc.values() if b), default=0.0)
 
 
-def passage_figures(alignment: Alignment, passages: list[Passage]) -> dict[str, float]:
+def passage_figures(alignment: Alignment, passages: list[Passage],
+                    cand_words: list[int], src_words: list[int]) -> dict[str, float]:
     """How much of each text the reused passages hold, and how strong the best one is.
 
     ``passage_evidence`` is the strongest passage's ``evidence``: its narrative words (outside
     quotes) counted by how closely they match; one long close passage is evidence of copying
     whatever else the page holds.
     """
-    cand_words = sum(len(tokens(s.text)) for s in alignment.candidate_sentences) or 1
+    cand_total = sum(cand_words) or 1
     doc_words: dict[int, int] = {}
-    for s in alignment.source_sentences:
-        doc_words[s.doc] = doc_words.get(s.doc, 0) + len(tokens(s.text))
+    for s, n in zip(alignment.source_sentences, src_words, strict=True):
+        doc_words[s.doc] = doc_words.get(s.doc, 0) + n
     per_doc: dict[int, int] = {}
     for p in passages:
         per_doc[p.source_doc] = per_doc.get(p.source_doc, 0) + p.source_words
@@ -170,14 +171,14 @@ def passage_figures(alignment: Alignment, passages: list[Passage]) -> dict[str, 
     inside = {i for p in passages for i in range(p.candidate_sentences[0], p.candidate_sentences[1] + 1)}
     best = alignment.candidate_best or [0.0] * len(alignment.candidate_sentences)
     out_w = out_s = 0.0
-    for i, s in enumerate(alignment.candidate_sentences):
+    for i in range(len(alignment.candidate_sentences)):
         if i not in inside:
-            w = len(tokens(s.text))
+            w = cand_words[i]
             out_w += w
             out_s += w * best[i]
     return {
         "passage_count": len(passages),
-        "passage_candidate_share": min(1.0, sum(p.candidate_words for p in passages) / cand_words),
+        "passage_candidate_share": min(1.0, sum(p.candidate_words for p in passages) / cand_total),
         "passage_source_share": max((min(1.0, w / max(doc_words.get(d, 1), 1)) for d, w in per_doc.items()),
                                     default=0.0),
         "passage_evidence": evidence,
@@ -193,7 +194,8 @@ def features(alignment: Alignment, passages: list[Passage] | None = None) -> dic
     cand = alignment.candidate_sentences
     src = alignment.source_sentences
     cand_toks = [tokens(s.text) for s in cand]
-    src_toks = [t for s in src for t in tokens(s.text)]
+    src_sent_toks = [tokens(s.text) for s in src]
+    src_toks = [t for toks in src_sent_toks for t in toks]
     flat_c = [t for toks in cand_toks for t in toks]
     words = np.array([max(len(t), 1) for t in cand_toks], dtype=float)
     total = float(words.sum()) or 1.0
@@ -207,7 +209,10 @@ def features(alignment: Alignment, passages: list[Passage] | None = None) -> dic
     wf_share = {k: float(sum(w for w, x, ok in zip(words, kind_of, full, strict=True) if ok and x == k))
                 / wf_total for k in _RANK}
 
-    runs = shared_runs(src_toks, flat_c)
+    longest = alignment.longest_run
+    if longest < 0:  # an alignment made before the aligner recorded it
+        runs = shared_runs(src_toks, flat_c)
+        longest = int(runs.max()) if len(runs) else 0
     best = np.array(alignment.candidate_best or [0.0] * len(cand), dtype=float)
     linked_src = {j for lk in alignment.links if lk.kind != "partial" for j in lk.source}
     return {
@@ -224,7 +229,7 @@ def features(alignment: Alignment, passages: list[Passage] | None = None) -> dic
         "containment_3": _containment(src_toks, flat_c, 3),
         "containment_5": _containment(src_toks, flat_c, 5),
         "rare_containment": _rare_containment(src_toks, flat_c),
-        "longest_run": int(runs.max()) if len(runs) else 0,
+        "longest_run": longest,
         "full_strong": wf_share["verbatim"] + wf_share["near_verbatim"] + wf_share["paraphrase"],
         "full_unlinked": wf_share["none"],
         "full_partial": wf_share["partial"],
@@ -234,7 +239,8 @@ def features(alignment: Alignment, passages: list[Passage] | None = None) -> dic
         "mean_best": float((best * words).sum() / total) if len(best) else 0.0,
         "source_sentences_linked": len(linked_src) / max(len(src), 1),
         "candidate_words": int(total),
-        **passage_figures(alignment, passages or []),
+        **passage_figures(alignment, passages or [], [len(t) for t in cand_toks],
+                          [len(t) for t in src_sent_toks]),
     }
 
 
@@ -340,7 +346,7 @@ def decide(f: dict[str, float], model: dict | None = None) -> tuple[str, float, 
                   and f.get("passage_candidate_share", 1.0) <= STANDOUT_SHARE)
     if label == "not_derived" and (ev >= STRONG_PASSAGE or stands_out):
         label, by = "partially_derived", "passage"
-        score = max(score, 0.5 + 0.5 * min(1.0, f["passage_evidence"] / (4 * STRONG_PASSAGE)))
+        score = max(score, 0.5 + 0.5 * min(1.0, ev / STRONG_PASSAGE))
     if label == "wholly_derived" and f.get("passage_candidate_share", 1.0) < WHOLLY_MIN_SHARE \
             and route is None:
         label = "partially_derived"
@@ -353,13 +359,13 @@ def _reason(label: str, by: str, f: dict[str, float]) -> str:
     share_c = round(100 * f.get("passage_candidate_share", 0.0))
     share_s = round(100 * f.get("passage_source_share", 0.0))
     if n:
-        held = (f"{n} reused passage{'s' if n != 1 else ''} hold {share_c}% of the candidate "
-                f"and carry {share_s}% of the source")
+        held = (f"{n} reused passage{'s hold' if n != 1 else ' holds'} {share_c}% of the candidate "
+                f"and carr{'y' if n != 1 else 'ies'} {share_s}% of the source")
     else:
         held = "no reused passage found"
-    how = {"model": "the alignment figures", "rewrite_route": "the candidate follows the source "
-           "sentence by sentence, in order", "passage": "one long close passage is copying whatever "
-           "else the page holds"}[by]
+    how = {"model": "the whole-text figures (shared wording, supported share)",
+           "rewrite_route": "the candidate following the source sentence by sentence, in order",
+           "passage": "a close passage of the source's narrative in the candidate"}[by]
     return f"{held}; decided by {how}"
 
 

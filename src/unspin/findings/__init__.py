@@ -62,13 +62,15 @@ def detect(sources: list[Segmented], candidate: Segmented, alignment: Alignment,
     lies in them is reported: the rest of the page is not a change to the source. Where they
     are most of the candidate (a rewrite with additions), the additions are findings too.
     """
-    ctx = Context.build(sources, candidate, alignment, verdict)
+    scoped = verdict.label == "partially_derived" and bool(passages) and _other_material(candidate, passages)
+    scope = [(p.candidate.start, p.candidate.end) for p in passages] if scoped and passages else None
+    ctx = Context.build(sources, candidate, alignment, verdict, scope=scope)
     found = ctx.found
     for module in _detectors():
         for f in module.detect(ctx):
             if not any(_overlaps(f, g) for g in found):
                 found.append(f)
-    if verdict.label == "partially_derived" and passages and _other_material(candidate, passages):
+    if scoped and passages:  # detectors skip most of what is out of scope; this is the guarantee
         found[:] = [f for f in found if in_passages(f, passages)]
     found.sort(key=lambda f: (SEVERITY_RANK[f.severity],
                               f.candidate.start if f.candidate else 10**9,

@@ -262,8 +262,8 @@ def detect(ctx: Context) -> list[Finding]:
     if not ctx.derived:
         return []
     sup = Support.of(ctx)
-    sents = [cs for cs in ctx.cand_sentences
-             if not ctx.flagged(cs.start, cs.end, _SKIP) and not _headline(ctx, cs)]
+    sents = [cs for cs in ctx.cand_sentences if ctx.in_scope(cs.start, cs.end)
+             and not ctx.flagged(cs.start, cs.end, _SKIP) and not _headline(ctx, cs)]
     sup.prime([t for cs in sents for t in sentence_tokens(cs)])
     wholes: list[tuple] = []  # whole sentences to judge, then clauses, each with its text to embed
     parts: list[tuple] = []

@@ -18,16 +18,23 @@ class Context:
     src_links: dict[int, list[Link]] = field(default_factory=dict)
     # findings of the detectors that ran before: later ones skip what is already explained
     found: list[Finding] = field(default_factory=list)
+    # candidate body ranges the audit covers (the reused passages of a page that holds other
+    # material); None: the whole candidate
+    scope: list[tuple[int, int]] | None = None
 
     @classmethod
-    def build(cls, sources, candidate, alignment, verdict) -> Context:
-        ctx = cls(sources, candidate, alignment, verdict)
+    def build(cls, sources, candidate, alignment, verdict, scope=None) -> Context:
+        ctx = cls(sources, candidate, alignment, verdict, scope=scope)
         for link in alignment.links:
             for c in link.candidate:
                 ctx.cand_links.setdefault(c, []).append(link)
             for s in link.source:
                 ctx.src_links.setdefault(s, []).append(link)
         return ctx
+
+    def in_scope(self, start: int, end: int) -> bool:
+        """Whether candidate span [start, end) lies in the audited part of the candidate."""
+        return self.scope is None or any(a <= start and end <= b for a, b in self.scope)
 
     @property
     def derived(self) -> bool:

@@ -1016,6 +1016,8 @@ def detect(ctx: Context) -> list[Finding]:
     text = cdq.text
     head_end = _headline_end(ctx.candidate)
     for ci, q in enumerate(cdq.quotes):
+        if not ctx.in_scope(q.start, q.end):
+            continue
         if suspect_quote(text[q.start:q.end], text[q.start - 1:q.start] if q.start else ""):
             continue
         linked = _linked_quotes(ctx, cand_sent_of[ci], sents, sent_quotes)

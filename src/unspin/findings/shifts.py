@@ -1413,7 +1413,7 @@ def detect(ctx: Context) -> list[Finding]:
     for cs in ctx.cand_sentences:
         links = ctx.cand_links.get(cs.index, [])
         src = ctx.source_for(cs.index)
-        if not src or not links:
+        if not src or not links or not ctx.in_scope(cs.start, cs.end):
             continue
         if max(link.similarity for link in links) < 0.5:
             continue  # too loose a pair to read a shift off

@@ -3,13 +3,17 @@
 Source and candidate sit side by side, one row per alignment link, so each candidate sentence
 is read next to the source sentences it came from. Findings are highlighted at their exact
 offsets inside the sentences and listed in a sticky panel; clicking one brings both of its spans
-into view. CSS and JS are inlined (report.css, report.js next to this module) and a
+into view. Above them a passage map draws both documents to scale with the reused passages
+as coloured blocks joined by ribbons, so where the source's material sits in the candidate (and
+what lies outside it) shows at a glance; the passages also run as a margin band through the
+texts. CSS and JS are inlined (report.css, report.js next to this module) and a
 Content-Security-Policy forbids every network fetch, so nothing leaves the machine.
 """
 
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +28,7 @@ from unspin.report.json_report import (
     coverage,
     finding_diff,
     finding_ids,
+    passages,
     summary,
     tool_version,
     type_label,
@@ -32,6 +37,11 @@ from unspin.types import SCHEMA_VERSION, Document, Finding, Report, Sentence
 
 KIND_LABELS = {"verbatim": "verbatim", "near_verbatim": "near verbatim", "paraphrase": "paraphrase",
                "partial": "partial"}
+PASSAGE_KINDS = ("verbatim", "near_verbatim", "mixed", "paraphrase")
+PASSAGE_LABELS = {"verbatim": "Verbatim", "near_verbatim": "Near verbatim", "mixed": "Mixed",
+                  "paraphrase": "Paraphrase"}
+PASSAGE_HELP = {"verbatim": "copied word for word", "near_verbatim": "copied with small edits",
+                "mixed": "partly copied, partly reworded", "paraphrase": "reworded throughout"}
 
 
 def _e(text) -> str:
@@ -332,7 +342,273 @@ def _findings(report: Report) -> str:
             f'<p class="hint">Select a finding to see it in both texts.</p>{body}</aside>')
 
 
-def _compare(report: Report) -> str:
+# ------------------------------------------------------------------------------------- passages
+
+@dataclass
+class PassageView:
+    """One reused passage as the HTML shows it: the JSON form plus shares of each text."""
+
+    data: dict  # json_report.passages item: id, kind, strength, verbatim, source_doc, source, candidate
+    candidate_share: float  # candidate words of the passage / candidate words
+    source_share: float  # source words it carries / words of its source document
+    cand_sents: list[int] = field(default_factory=list)  # candidate sentences it covers (ids c<i>)
+    src_sents: list[int] = field(default_factory=list)  # source sentences it covers (ids s<i>)
+
+    @property
+    def pid(self) -> str:
+        return self.data["id"]
+
+    @property
+    def kind(self) -> str:
+        return self.data["kind"] if self.data["kind"] in PASSAGE_LABELS else "mixed"
+
+
+def _covered(sents: list[tuple[int, Sentence]], start: int, end: int) -> list[int]:
+    """Keys of the sentences overlapping [start, end); ``sents`` sorted by offset, disjoint."""
+    ends = [s.end for _, s in sents]
+    starts = [s.start for _, s in sents]
+    lo, hi = bisect.bisect_right(ends, start), bisect.bisect_left(starts, end)
+    return [k for k, _ in sents[lo:hi]]
+
+
+def passage_views(report: Report) -> list[PassageView]:
+    """The report's passages in JSON order (P1, P2, ...) with the sentences each one covers."""
+    items = passages(report)
+    if not items:
+        return []
+    from unspin.align import tokens  # the verdict's word count, so shares match its reason
+
+    al = report.alignment
+    src_sents = list(al.source_sentences) or [s for seg in report.sources for s in seg.sentences]
+    cand_sents = list(al.candidate_sentences) or list(report.candidate.sentences)
+    cand_words = sum(len(tokens(s.text)) for s in cand_sents) or 1
+    doc_words: dict[int, int] = {}
+    by_doc: dict[int, list[tuple[int, Sentence]]] = {}
+    for i, s in enumerate(src_sents):
+        doc_words[s.doc] = doc_words.get(s.doc, 0) + len(tokens(s.text))
+        by_doc.setdefault(s.doc, []).append((i, s))
+    for lst in by_doc.values():
+        lst.sort(key=lambda ks: (ks[1].start, ks[1].end))
+    cand_sorted = sorted(enumerate(cand_sents), key=lambda ks: (ks[1].start, ks[1].end))
+    out = []
+    for item in items:
+        c, s, d = item["candidate"], item["source"], item["source_doc"]
+        out.append(PassageView(
+            data=item,
+            candidate_share=min(1.0, c.get("words", 0) / cand_words),
+            source_share=min(1.0, s.get("words", 0) / max(doc_words.get(d, 0), 1)),
+            cand_sents=_covered(cand_sorted, c["start"], c["end"]),
+            src_sents=_covered(by_doc.get(d, []), s["start"], s["end"])))
+    return out
+
+
+def _n(x: int) -> str:
+    return f"{x:,}"
+
+
+def _reason(report: Report) -> str:
+    ev = report.verdict.evidence if isinstance(report.verdict.evidence, dict) else {}
+    reason = ev.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        return ""
+    text = reason.strip()
+    text = text[0].upper() + text[1:]
+    if text[-1] not in ".!?":
+        text += "."
+    return f'<p class="pm-reason"><span class="pm-why">Why this verdict</span> {_e(text)}</p>'
+
+
+def _alpha(strength: float) -> float:
+    """Block opacity: strength 0.5 (what two texts on one subject score) and below is pale,
+    1.0 (plain copy) is solid."""
+    return round(0.4 + 0.6 * min(1.0, max(0.0, (float(strength) - 0.5) / 0.5)), 3)
+
+
+def _passage_label(v: PassageView, several: bool) -> str:
+    d = v.data
+    c, s = d["candidate"], d["source"]
+    src = f"source {d['source_doc'] + 1}" if several else "source"
+    return (f"{v.pid}, {PASSAGE_LABELS[v.kind].lower()} ({PASSAGE_HELP[v.kind]}), "
+            f"strength {d['strength']:.2f}: "
+            f"candidate characters {_n(c['start'])} to {_n(c['end'])} ({_n(c.get('words', 0))} words, "
+            f"{_pct(v.candidate_share)} of the candidate) carry {src} characters {_n(s['start'])} to "
+            f"{_n(s['end'])} ({_n(s.get('words', 0))} words, {_pct(v.source_share)} of it)")
+
+
+def _gaps(length: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Stretches of [0, length) outside every span."""
+    out, at = [], 0
+    for a, b in sorted(spans):
+        if a > at:
+            out.append((at, a))
+        at = max(at, b)
+    if at < length:
+        out.append((at, length))
+    return out
+
+
+def _passage_map(report: Report, views: list[PassageView]) -> str:
+    """Both documents as bars drawn to one scale (characters of body text), passages as blocks
+    joined source to candidate by ribbons; grey is text outside every passage."""
+    several = len(report.sources) > 1
+    cand_len = max(len(report.candidate.doc.text), 1)
+    src_lens = [max(len(seg.doc.text), 1) for seg in report.sources] or [1]
+    gap = 0.015 * max(cand_len, sum(src_lens)) if several else 0.0
+    total = max(cand_len, sum(src_lens) + gap * (len(src_lens) - 1))
+    offs, at = [], 0.0
+    for n in src_lens:
+        offs.append(at)
+        at += n + gap
+
+    def x(off: float, pos: int) -> float:
+        return 100.0 * (off + pos) / total
+
+    def place(off: float, a: int, b: int) -> tuple[float, float]:
+        left = x(off, a)
+        return left, max(x(off, b) - left, 0.3)
+
+    def bar(off: float, length: int, label: str) -> str:
+        return (f'<span class="pm-doc" style="left:{x(off, 0):.3f}%;width:{x(0, length):.3f}%" '
+                f'title="{_e(label)}"></span>')
+
+    def gap_labels(off: float, length: int, spans: list[tuple[int, int]], text: str) -> str:
+        out = []
+        for a, b in _gaps(length, spans):
+            left, width = place(off, a, b)
+            if width >= 9:
+                out.append(f'<span class="pm-gap" style="left:{left:.3f}%;width:{width:.3f}%" '
+                           f'aria-hidden="true">{_e(text)}</span>')
+        return "".join(out)
+
+    def block(v: PassageView, side: str, left: float, width: float) -> str:
+        d = v.data
+        span = d["candidate"] if side == "c" else d["source"]
+        sents = v.cand_sents if side == "c" else v.src_sents
+        href = f"#{side}{sents[0]}" if sents else "#compare"
+        a = _alpha(d["strength"])
+        ink = " dark" if a < 0.62 else ""
+        doc_attr = f'data-doc="{d["source_doc"]}" ' if side == "s" else ""
+        where = "candidate" if side == "c" else (f"source {d['source_doc'] + 1}" if several else "source")
+        return (f'<a class="pblock pk-{v.kind}{ink}" href="{href}" data-passage="{v.pid}" data-side="{side}" '
+                f'{doc_attr}data-start="{span["start"]}" '
+                f'data-end="{span["end"]}" style="left:{left:.3f}%;width:{width:.3f}%;--a:{a}" '
+                f'aria-label="{_e(_passage_label(v, several))}; show it in both texts" '
+                f'title="{_e(v.pid)} \u00b7 {_e(PASSAGE_LABELS[v.kind])} \u00b7 strength {d["strength"]:.2f} '
+                f'\u00b7 {where} characters {_n(span["start"])}\u2013{_n(span["end"])}">'
+                f"<span>{_e(v.pid)}</span></a>")
+
+    # source row: every source document, side by side
+    src_blocks, src_bars, src_gaps, caps, ribbons, cand_blocks = [], [], [], [], [], []
+    for i, seg in enumerate(report.sources):
+        off, n = offs[i], src_lens[i]
+        title = seg.doc.title or seg.doc.path or ""
+        name = f"Source {i + 1}" if several else "Source"
+        src_bars.append(bar(off, n, f"{name}: {_n(n)} characters"))
+        mine = [(v.data["source"]["start"], v.data["source"]["end"])
+                for v in views if v.data["source_doc"] == i]
+        src_gaps.append(gap_labels(off, n, mine, "not reused"))
+        if several:
+            caps.append(f'<span class="pm-cap" style="left:{x(off, 0):.3f}%;width:{x(0, n):.3f}%" '
+                        f'title="{_e(title)}"><b>S{i + 1}</b> {_e(title)}</span>')
+    cand_spans = [(v.data["candidate"]["start"], v.data["candidate"]["end"]) for v in views]
+    # weaker passages first, so the strongest is drawn on top
+    for v in sorted(views, key=lambda v: v.data["strength"]):
+        d = v.data
+        doc = d["source_doc"]
+        off = offs[doc] if 0 <= doc < len(offs) else 0.0
+        sl, sw = place(off, d["source"]["start"], d["source"]["end"])
+        cl, cw = place(0.0, d["candidate"]["start"], d["candidate"]["end"])
+        src_blocks.append(block(v, "s", sl, sw))
+        cand_blocks.append(block(v, "c", cl, cw))
+        s0, s1, c0, c1 = sl, sl + sw, cl, cl + cw
+        ribbons.append(
+            f'<path class="ribbon pk-{v.kind}" data-passage="{v.pid}" style="--a:{_alpha(d["strength"])}" '
+            f'd="M{s0:.3f} 0L{s1:.3f} 0C{s1:.3f} 20 {c1:.3f} 20 {c1:.3f} 40L{c0:.3f} 40'
+            f'C{c0:.3f} 20 {s0:.3f} 20 {s0:.3f} 0Z"/>')
+
+    cand_words = sum(v.data["candidate"].get("words", 0) for v in views)
+    cand_share = min(1.0, sum(v.candidate_share for v in views))
+    src_note = (f"{len(src_lens)} articles, {_n(sum(src_lens))} characters" if several
+                else f"{_n(src_lens[0])} characters")
+    per_doc: dict[int, float] = {}
+    for v in views:
+        per_doc[v.data["source_doc"]] = per_doc.get(v.data["source_doc"], 0.0) + v.source_share
+    reused = max((min(1.0, s) for s in per_doc.values()), default=0.0)
+    src_note += f" \u00b7 {_pct(reused)} reused" if not several else ""
+    n = len(views)
+    summary_label = (f"Passage map: {n} reused passage{'s hold' if n != 1 else ' holds'} "
+                     f"{_pct(cand_share)} of the candidate ({_n(cand_words)} words); grey is other material")
+    cand_len_note = f"{_n(cand_len)} characters \u00b7 {_pct(cand_share)} from the source"
+    cand_bar = bar(0.0, cand_len, f"Candidate: {_n(cand_len)} characters")
+    caps_html = f'<div class="pm-caps">{"".join(caps)}</div>' if caps else ""
+    return f"""<div class="pm-map" role="group" aria-label="{_e(summary_label)}">
+<div class="pm-label pm-l-s">{"Sources" if several else "Source"}<small>{_e(src_note)}</small></div>
+<div class="pm-col">{caps_html}<div class="pm-track pm-src">\
+{"".join(src_bars)}{"".join(src_gaps)}{"".join(src_blocks)}</div></div>
+<div class="pm-label pm-mid" aria-hidden="true"></div>
+<svg class="pm-ribbons" viewBox="0 0 100 40" preserveAspectRatio="none" aria-hidden="true" \
+focusable="false">{"".join(ribbons)}</svg>
+<div class="pm-label pm-l-c">Candidate<small>{_e(cand_len_note)}</small></div>
+<div class="pm-col pm-c"><div class="pm-track pm-cand">{cand_bar}\
+{gap_labels(0.0, cand_len, cand_spans, "other material")}{"".join(cand_blocks)}</div></div>
+</div>"""
+
+
+def _passage_key(views: list[PassageView]) -> str:
+    present = {v.kind for v in views}
+    items = [f'<li class="pk-{k}{"" if k in present else " absent"}"><span class="pm-sw" aria-hidden="true">'
+             f"</span><b>{_e(PASSAGE_LABELS[k])}</b> {_e(PASSAGE_HELP[k])}</li>" for k in PASSAGE_KINDS]
+    items.append('<li class="pm-other"><span class="pm-sw" aria-hidden="true"></span><b>Grey</b> other '
+                 "material: text outside every passage</li>")
+    items.append('<li class="pm-fade"><span class="pm-sw" aria-hidden="true"></span>paler: a weaker '
+                 "match</li>")
+    return ('<ul class="pm-key" aria-label="Key">' + "".join(items) + "</ul>"
+            '<p class="pm-note">Bars are drawn to scale (characters of article text). Select a passage to '
+            "see it in both texts; in the texts a passage runs as a coloured margin band.</p>")
+
+
+def _passage_table(report: Report, views: list[PassageView]) -> str:
+    several = len(report.sources) > 1
+    rows = []
+    for v in views:
+        d = v.data
+        c, s = d["candidate"], d["source"]
+        first = v.cand_sents[0] if v.cand_sents else None
+        href = f"#c{first}" if first is not None else "#compare"
+        src_name = f'<span class="doc-tag">S{d["source_doc"] + 1}</span> ' if several else ""
+        strength = max(0.0, min(1.0, float(d["strength"])))
+        rows.append(
+            f'<tr class="pk-{v.kind}" data-passage="{v.pid}">'
+            f'<th scope="row"><a class="pid" href="{href}" data-passage="{v.pid}" '
+            f'aria-label="Show passage {v.pid} in both texts">{v.pid}</a></th>'
+            f'<td><span class="pm-sw" aria-hidden="true"></span>{_e(PASSAGE_LABELS[v.kind])}</td>'
+            f'<td class="num"><span class="pm-strength" aria-hidden="true">'
+            f'<span style="width:{strength * 100:.0f}%"></span></span>{d["strength"]:.2f}</td>'
+            f'<td class="num">{_pct(d["verbatim"])}</td>'
+            f'<td class="num"><b>{_n(c.get("words", 0))}</b> words \u00b7 {_pct(v.candidate_share)}'
+            f'<small>chars {_n(c["start"])}\u2013{_n(c["end"])}</small></td>'
+            f'<td class="num">{src_name}<b>{_n(s.get("words", 0))}</b> words \u00b7 {_pct(v.source_share)}'
+            f'<small>chars {_n(s["start"])}\u2013{_n(s["end"])}</small></td></tr>')
+    return ('<div class="pm-table-wrap"><table class="pm-table">'
+            "<caption>Reused passages, in candidate order</caption><thead><tr>"
+            '<th scope="col">Passage</th><th scope="col">Kind</th><th scope="col" class="num">Strength</th>'
+            '<th scope="col" class="num" title="share of the candidate passage\'s words in runs copied '
+            'from the source">Verbatim</th><th scope="col" class="num">Candidate: words \u00b7 share</th>'
+            '<th scope="col" class="num">Source: words \u00b7 share</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _passages_section(report: Report, views: list[PassageView]) -> str:
+    head = (f'<div class="pm-head"><h2 id="pm-title">Reused passages '
+            f'<span class="pm-count">{len(views)}</span></h2>{_reason(report)}</div>')
+    if not views:
+        body = '<p class="pm-none">No reused passage found.</p>'
+    else:
+        body = _passage_map(report, views) + _passage_key(views) + _passage_table(report, views)
+    return (f'<section id="passages" class="passages" aria-labelledby="pm-title">{head}{body}</section>')
+
+
+def _compare(report: Report, views: list[PassageView]) -> str:
     al = report.alignment
     src_sents = list(al.source_sentences) or [s for seg in report.sources for s in seg.sentences]
     cand_sents = list(al.candidate_sentences) or list(report.candidate.sentences)
@@ -366,11 +642,34 @@ def _compare(report: Report) -> str:
     first_in_para_s = _paragraph_starts(src_sents)
     seen: set[tuple[str, str]] = set()
 
+    c_pass: dict[int, list[PassageView]] = {}
+    s_pass: dict[int, list[PassageView]] = {}
+    for v in views:
+        for c in v.cand_sents:
+            c_pass.setdefault(c, []).append(v)
+        for s in v.src_sents:
+            s_pass.setdefault(s, []).append(v)
+
+    def band(i: int, side: str) -> tuple[str, str, str]:
+        """Class, attributes and start tags of a sentence inside passages (a margin band)."""
+        vs = (c_pass if side == "c" else s_pass).get(i)
+        if not vs:
+            return "", "", ""
+        tags = []
+        for v in vs:
+            if (v.cand_sents if side == "c" else v.src_sents)[0] == i:
+                tags.append(f'<a class="ptag pk-{v.kind}" href="#passages" data-passage="{v.pid}" '
+                            f'title="{_e(v.pid)}: {_e(PASSAGE_LABELS[v.kind].lower())} passage starts here" '
+                            f'aria-label="Passage {v.pid} starts here: show it in both texts">{v.pid}</a>')
+        return (f" in-p pk-{vs[0].kind}", f' data-passages="{" ".join(v.pid for v in vs)}"', "".join(tags))
+
     def cand_html(c: int) -> str:
         a, b = c_ranges[c]
         body = _render_text(cand_text, a, b, cand_marks, seen)
         pcls = " pstart" if c in first_in_para_c else ""
-        return f'<p class="sent{pcls}" id="c{c}" data-para="{cand_sents[c].paragraph + 1}">{body}</p>'
+        bcls, battrs, tags = band(c, "c")
+        return (f'<p class="sent{pcls}{bcls}" id="c{c}" data-para="{cand_sents[c].paragraph + 1}"{battrs}>'
+                f"{tags}{body}</p>")
 
     def src_html(s: int) -> str:
         sent = src_sents[s]
@@ -382,13 +681,16 @@ def _compare(report: Report) -> str:
             body = _render_text(doc.text, a, b, src_marks.get(sent.doc, []), seen)
         tag = f'<span class="doc-tag">S{sent.doc + 1}</span> ' if several else ""
         pcls = " pstart" if s in first_in_para_s else ""
-        return f'<p class="sent{pcls}" id="s{s}" data-para="{sent.paragraph + 1}">{tag}{body}</p>'
+        bcls, battrs, tags = band(s, "s")
+        return (f'<p class="sent{pcls}{bcls}" id="s{s}" data-para="{sent.paragraph + 1}"{battrs}>'
+                f"{tags}{tag}{body}</p>")
 
     def ref_html(s: int) -> str:
         text = " ".join(src_sents[s].text.split())
         short = text if len(text) <= 90 else text[:88].rsplit(" ", 1)[0] + " \u2026"
-        return (f'<p class="sent ref"><a href="#s{s}" title="This source sentence also backs an earlier row">'
-                f"\u2191 as above</a> {_e(short)}</p>")
+        bcls, battrs, _ = band(s, "s")
+        return (f'<p class="sent ref{bcls}"{battrs}><a href="#s{s}" '
+                f'title="This source sentence also backs an earlier row">\u2191 as above</a> {_e(short)}</p>')
 
     out = ['<main id="compare" class="compare" aria-label="Source and candidate, sentence by sentence">',
            '<div class="cols-head" aria-hidden="true"><div>Source</div><div class="g">link</div>'
@@ -448,6 +750,7 @@ def render_html(report: Report) -> str:
     """The whole report as one offline HTML page (inline CSS/JS, no external references)."""
     css = _asset("report.css")
     js = _asset("report.js")
+    views = passage_views(report)
     digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
     csp = (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; img-src data:; "
            "base-uri 'none'; form-action 'none'")
@@ -465,9 +768,10 @@ def render_html(report: Report) -> str:
 <body class="no-js">
 <a class="skip" href="#findings">Skip to findings</a>
 {_header(report)}
+{_passages_section(report, views)}
 {_legend(report)}
 <div class="layout">
-{_compare(report)}
+{_compare(report, views)}
 {_findings(report)}
 </div>
 {_footer(report)}
