@@ -110,3 +110,37 @@ def test_empty_side_is_not_derived(empty_side):
     src, cand = (empty, full) if empty_side == "source" else (full, empty)
     v = judge(align([src], cand, enc))
     assert v.label == "not_derived" and v.score == 0.0
+
+
+def test_passage_evidence_needed_rises_as_the_rest_of_the_page_nears_the_story():
+    from unspin.verdict import STANDOUT_PASSAGE, STRONG_PASSAGE, needed_evidence
+
+    unrelated = {"outside_similarity": 0.24, "passage_candidate_share": 0.05}
+    related = {"outside_similarity": 0.45, "passage_candidate_share": 0.05}
+    middle = {"outside_similarity": 0.325, "passage_candidate_share": 0.05}
+    most = {"outside_similarity": 0.24, "passage_candidate_share": 0.8}
+    assert needed_evidence(unrelated) == STANDOUT_PASSAGE
+    assert needed_evidence(related) == STRONG_PASSAGE
+    assert STANDOUT_PASSAGE < needed_evidence(middle) < STRONG_PASSAGE
+    assert needed_evidence(most) == STRONG_PASSAGE  # a rewrite is judged on the whole text
+
+
+def test_a_close_passage_in_unrelated_text_makes_a_page_derived():
+    """Whatever the whole-text model says, the passage rule lifts the label to partially."""
+    from unspin.verdict import decide
+
+    base = {k: 0.0 for k in ("candidate_supported", "verbatim", "share_strong", "share_verbatim",
+                             "share_near_verbatim", "share_partial", "share_unlinked", "containment_1",
+                             "containment_3", "containment_5", "longest_run", "order", "mean_best",
+                             "source_conveyed", "full_strong", "full_unlinked", "full_partial",
+                             "unlinked_block", "rare_containment", "passage_strength", "source_followed",
+                             "passage_source_share")}
+    base["candidate_words"] = 4000
+    page = {**base, "passage_evidence": 60.0, "passage_lifted": 70.0, "outside_similarity": 0.25,
+            "passage_candidate_share": 0.03}
+    label, score, by, _ = decide(page)
+    assert (label, by) == ("partially_derived", "passage") and score > 0.5
+    nothing = {**page, "passage_evidence": 0.0, "passage_lifted": 0.0}
+    assert decide(nothing)[0] == "not_derived"
+    same_story = {**page, "outside_similarity": 0.45}  # 60 narrative words are not enough there
+    assert decide(same_story)[0] == "not_derived"

@@ -39,6 +39,7 @@ RUN_ALONE = 8
 MIN_EVIDENCE = 12.0
 COPIED = 0.5  # verbatim share from which a passage is copy, kept on its shared run alone
 LIFT_FLOOR, LIFT_FULL = 0.5, 0.85
+QUOTE_MAX = 800  # characters: a longer "quotation" is a stray or unbalanced mark in page text
 SUMMARY_COPY = 0.9  # a region this copied is not part of a summary: never merged across the source
 
 
@@ -163,6 +164,8 @@ class _Finder:
         inside = np.zeros(len(sents), dtype=float)
         starts = [s.start for s in sents]
         for q in candidate.quotes:
+            if q.end - q.start > QUOTE_MAX:
+                continue  # an unbalanced mark, not a quotation
             k = max(0, int(np.searchsorted(starts, q.start, "right")) - 1)
             while k < len(sents) and sents[k].start < q.end:
                 s = sents[k]

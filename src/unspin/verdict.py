@@ -20,6 +20,7 @@ from importlib import resources
 import numpy as np
 
 from unspin.align import shared_runs, tokens
+from unspin.passages import lift
 from unspin.types import Alignment, Passage, Verdict
 
 LABELS = ("not_derived", "partially_derived", "wholly_derived")
@@ -168,6 +169,7 @@ def passage_figures(alignment: Alignment, passages: list[Passage],
     for p in passages:
         per_doc[p.source_doc] = per_doc.get(p.source_doc, 0) + p.source_words
     evidence = max((p.evidence for p in passages), default=0.0)
+    lifted = max((p.candidate_words * lift(p.strength) for p in passages), default=0.0)
     inside = {i for p in passages for i in range(p.candidate_sentences[0], p.candidate_sentences[1] + 1)}
     best = alignment.candidate_best or [0.0] * len(alignment.candidate_sentences)
     out_w = out_s = 0.0
@@ -182,6 +184,7 @@ def passage_figures(alignment: Alignment, passages: list[Passage],
         "passage_source_share": max((min(1.0, w / max(doc_words.get(d, 1), 1)) for d, w in per_doc.items()),
                                     default=0.0),
         "passage_evidence": evidence,
+        "passage_lifted": lifted,
         "passage_strength": max((p.strength for p in passages), default=0.0),
         # how alike the rest of the candidate is to the source: near nothing where a copied
         # passage sits in unrelated text, moderate where the whole piece covers the same story
@@ -328,7 +331,24 @@ STRONG_PASSAGE = 120.0  # passage_evidence that alone means derived, whatever su
 STANDOUT_PASSAGE = 15.0
 UNRELATED = 0.30  # outside_similarity at most this: the rest of the page is other material...
 STANDOUT_SHARE = 0.5  # ...and there is more of the rest than of the passages
+RELATED_SPAN = 0.05  # outside similarity over which the evidence needed rises to STRONG_PASSAGE
 WHOLLY_MIN_SHARE = 0.5  # passages must hold at least this share of the candidate for "wholly"
+
+
+def stands_out(f: dict[str, float]) -> bool:
+    """The passages are the lesser part of a page whose rest is unrelated to the source."""
+    return (f.get("outside_similarity", 1.0) <= UNRELATED
+            and f.get("passage_candidate_share", 1.0) <= STANDOUT_SHARE)
+
+
+def needed_evidence(f: dict[str, float]) -> float:
+    """Narrative evidence a passage needs to make the candidate derived: STANDOUT_PASSAGE in
+    a page of unrelated text, rising to STRONG_PASSAGE as the rest of the page comes closer
+    to the source's story (RELATED_SPAN above UNRELATED)."""
+    if f.get("passage_candidate_share", 1.0) > STANDOUT_SHARE:
+        return STRONG_PASSAGE
+    x = min(1.0, max(0.0, (f.get("outside_similarity", 1.0) - UNRELATED) / RELATED_SPAN))
+    return STANDOUT_PASSAGE + (STRONG_PASSAGE - STANDOUT_PASSAGE) * x
 
 
 def decide(f: dict[str, float], model: dict | None = None) -> tuple[str, float, str, np.ndarray]:
@@ -341,12 +361,10 @@ def decide(f: dict[str, float], model: dict | None = None) -> tuple[str, float, 
     if route is not None:
         label, by = route, "rewrite_route"
         score = max(score, 0.5 + 0.5 * min(f["source_followed"], f["full_strong"]))
-    ev = f.get("passage_evidence", 0.0)
-    stands_out = (ev >= STANDOUT_PASSAGE and f.get("outside_similarity", 1.0) <= UNRELATED
-                  and f.get("passage_candidate_share", 1.0) <= STANDOUT_SHARE)
-    if label == "not_derived" and (ev >= STRONG_PASSAGE or stands_out):
+    ev, lifted = f.get("passage_evidence", 0.0), f.get("passage_lifted", 0.0)
+    if label == "not_derived" and (ev >= needed_evidence(f) or lifted >= STANDOUT_PASSAGE and stands_out(f)):
         label, by = "partially_derived", "passage"
-        score = max(score, 0.5 + 0.5 * min(1.0, ev / STRONG_PASSAGE))
+        score = max(score, 0.5 + 0.5 * min(1.0, max(ev, lifted) / STRONG_PASSAGE))
     if label == "wholly_derived" and f.get("passage_candidate_share", 1.0) < WHOLLY_MIN_SHARE \
             and route is None:
         label = "partially_derived"
