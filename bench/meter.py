@@ -6,7 +6,7 @@ copy is seen in training and testing): 3-class macro-F1 (best published 0.664, C
 on all 770 articles and writes src/unspin/verdict_model.json (needs scikit-learn, a dev
 dependency). Then the verdict of the shipped model on the seed and dev cases.
 
-    .venv/bin/python bench/meter.py [--backend model2vec] [--fit] [--cache FILE] [--inputs a,b|all]
+    .venv/bin/python bench/meter.py [--backend model2vec] [--fit] [--cache FILE] [--inputs a,b|all] [--cross]
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = (ROOT.parent / "shared").resolve()
 METER = SHARED / "data" / "meter"
 CASES = SHARED / "cases"
+sys.path.insert(0, str(ROOT / "bench"))
 MODEL_PATH = ROOT / "src" / "unspin" / "verdict_model.json"
 LABEL_MAP = {"non_derived": "not_derived", "partially_derived": "partially_derived",
              "wholly_derived": "wholly_derived"}
@@ -173,6 +174,7 @@ def main() -> int:
     ap.add_argument("--fit", action="store_true", help="refit on all articles and write verdict_model.json")
     ap.add_argument("--cache", help="pickle of the alignments, reused when present (features are recomputed)")
     ap.add_argument("-C", type=float, default=0.3, help="inverse regularisation strength")
+    ap.add_argument("--cross", action="store_true", help="the shipped verdict on PAN and the cases too")
     ap.add_argument("--inputs", help="comma-separated model inputs (verdict.CANDIDATE_INPUTS); "
                     "default verdict.INPUT_NAMES")
     args = ap.parse_args()
@@ -217,6 +219,13 @@ def main() -> int:
                  "C": args.C, **model}
         MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH.relative_to(ROOT)}")
+    if args.cross:  # the shipped verdict on the other domains (bench/verdict.py has the details)
+        import verdict as cross_domain
+
+        domains = {d: cross_domain.collect(d, True, None) for d in ("pan", "cases")}
+        for rows in domains.values():
+            cross_domain.add_features(rows)
+        cross_domain.report_shipped(domains, title="cross-domain: the shipped (courts-fitted)")
     if (CASES / "seed").is_dir():
         check_cases(args.backend)
     else:
