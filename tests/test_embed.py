@@ -16,7 +16,7 @@ from unspin.types import UnspinError
 MODEL = model_dir()
 needs_model = pytest.mark.skipif(
     not (MODEL / "model.safetensors").is_file(),
-    reason=f"distilled model not found at {MODEL} (run `make model`, or set UNSPIN_MODEL_DIR)")
+    reason=f"distilled model not found at {MODEL} (run `make models`, or set UNSPIN_MODEL_DIR)")
 
 TEXTS = [
     "The court heard that the lorry was stopped for a routine vehicle check.",
@@ -148,3 +148,16 @@ def test_unknown_backend_and_missing_minilm():
             get_backend("minilm")
     else:
         pytest.skip("sentence-transformers is installed here; the missing-package path is not reachable")
+
+
+def test_shipped_model_matches_its_build_record():
+    """The committed model files are the ones `make models` wrote (hashes in build.json)."""
+    import hashlib
+    import json
+
+    from unspin.embed import PACKAGE_MODEL
+
+    info = json.loads((PACKAGE_MODEL / "build.json").read_text(encoding="utf-8"))
+    for name, digest in info["files"].items():
+        assert hashlib.sha256((PACKAGE_MODEL / name).read_bytes()).hexdigest() == digest, name
+    assert get_backend("auto").name == "model2vec"

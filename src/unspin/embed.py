@@ -35,7 +35,7 @@ from unspin.types import UnspinError
 
 BACKENDS = ("auto", "model2vec", "minilm", "lexical")
 MODEL_ENV = "UNSPIN_MODEL_DIR"
-MODEL_SUBDIR = Path("share", "unspin", "models", "minilm-m2v")
+PACKAGE_MODEL = Path(__file__).resolve().parent / "models" / "minilm-m2v"
 
 
 @runtime_checkable
@@ -176,9 +176,10 @@ class LexicalEncoder:
 # model2vec (static MiniLM)
 
 def model_dir() -> Path:
-    """Where the distilled model is looked for: $UNSPIN_MODEL_DIR, else inside the venv."""
+    """Where the distilled model is looked for: $UNSPIN_MODEL_DIR, else the copy shipped in the
+    package (built by `make models`, committed, so set-up needs no torch)."""
     env = os.environ.get(MODEL_ENV)
-    return Path(env).expanduser() if env else Path(sys.prefix) / MODEL_SUBDIR
+    return Path(env).expanduser() if env else PACKAGE_MODEL
 
 
 def _model_present(path: Path) -> bool:
@@ -305,7 +306,7 @@ def get_backend(name: str = "auto") -> Encoder:
         if _model_present(path):
             name = "model2vec"
         else:
-            _warn_once(f"no embedding model at {path} (run `make model`, or set {MODEL_ENV}); "
+            _warn_once(f"no embedding model at {path} (run `make models`, or set {MODEL_ENV}); "
                        "using the lexical backend")
             name = "lexical"
     key = (name, str(path) if name == "model2vec" else "")
@@ -314,7 +315,7 @@ def get_backend(name: str = "auto") -> Encoder:
         if enc is None:
             if name == "model2vec":
                 if not _model_present(path):
-                    raise UnspinError(f"no model2vec model at {path}: run `make model` or set {MODEL_ENV}")
+                    raise UnspinError(f"no model2vec model at {path}: run `make models` or set {MODEL_ENV}")
                 enc = StaticEncoder(path)
             elif name == "minilm":
                 enc = MiniLMEncoder()
