@@ -235,3 +235,79 @@ def test_source_subheads_are_not_fragments():
     candidate = "The council met on Tuesday.\n\nHow the project will be paid for\n\nHalf comes from a grant."
     assert scan(candidate, sources=[source]) == []
     assert scan(candidate.replace("paid for", "paid for the"), sources=[source])
+
+
+# --- hard line wraps ------------------------------------------------------------------------
+
+WRAP_SOURCE = ("Certificate programs allow students to focus on a particular topic of interest through a "
+               "five- to nine-course program of study. Students choosing certificate programs usually have "
+               "either an Associate or Bachelor's degree and seek specific knowledge in one subject area.\n\n"
+               "Depression Useful information and websites relating to depression. Eating Disorders "
+               "Information and useful websites on anorexia, bulimia and other eating disorders.\n\n"
+               "In June, Biden also called his Chinese counterpart a dictator while speaking to supporters.")
+# the same sentences as a crawled page gives them: lines broken anywhere, no blank lines
+WRAP_CANDIDATE = ("Admissions Home Apply Now\n"
+                  "Certificate programs allow students to focus on a particular topic of interest through a\n"
+                  "five- to nine-course program of study. Students choosing certificate programs usually "
+                  "have either an\n"
+                  "Associate or Bachelor's degree and seek specific knowledge in one subject\n"
+                  "area.\n"
+                  "Depression Useful information and websites relating to depression. Eating\n"
+                  "Disorders Information and useful websites on\n"
+                  "anorexia, bulimia\n"
+                  "and other eating disorders.\n")
+
+
+def test_a_wrapped_paragraph_shared_by_both_sides_is_not_garbled():
+    """Line breaks inside a sentence both texts have are a wrap, not fragments left by a spinner."""
+    assert garbled.detect(_ctx(WRAP_SOURCE, WRAP_CANDIDATE)) == []
+    # "Eating" / "Disorders" is a break no rule of the line shapes can see; the source running
+    # on across it shows it is a wrap ...
+    doc = Document.from_text(WRAP_CANDIDATE)
+    paragraphs = [(p.start, p.end) for p in doc.paragraphs]
+    assert any(doc.text[a:b].endswith("depression. Eating") for a, b in paragraphs)
+    assert scan(doc.text, paragraphs, sources=[WRAP_SOURCE], soft_breaks=garbled.soft_breaks(doc)) == []
+    # ... which a source that stops there does not
+    cut = WRAP_SOURCE.replace("Eating Disorders Information", "Sleep Disorders Information")
+    got = scan(doc.text, paragraphs, sources=[cut], soft_breaks=garbled.soft_breaks(doc))
+    assert [(i.kind, doc.text[i.start:i.end][-18:]) for i in got] == [("fragment", "depression. Eating")]
+
+
+def test_a_fragment_the_source_does_not_continue_is_still_flagged():
+    """A piece of a sentence whose rest is gone (the spinner's damage) is flagged on its own line,
+    as it is between blank lines."""
+    for sep in ("\n", "\n\n"):
+        candidate = sep.join(["The summit ended on Thursday.", "In June, Biden also called",
+                              "Cameras captured Blinken's uncomfortable response."])
+        fs = garbled.detect(_ctx(WRAP_SOURCE, candidate))
+        got = [(f.details["kind"], f.candidate.text) for f in fs]
+        assert got == [("fragment", "In June, Biden also called")], sep
+
+
+def test_verbatim_pan_passages_raise_no_garbled_text(shared):
+    """PAN 2013 verbatim reuse (02-no-obfuscation): the pages are wrapped at random places, and
+    no wrap inside a copied passage is reported as garbled text."""
+    import json
+
+    import unspin
+
+    pan = shared / "data" / "pan13"
+    if not (pan / "pairs.jsonl").exists():
+        import pytest
+
+        pytest.skip("PAN 2013 data not found")
+    pairs = [json.loads(line) for line in (pan / "pairs.jsonl").read_text().splitlines()]
+    pairs = [p for p in pairs if p["category"] == "02-no-obfuscation"][:8]
+    inside = []
+    for p in pairs:
+        src = (pan / "src" / p["src"]).read_text(encoding="utf-8")
+        susp = (pan / "susp" / p["susp"]).read_text(encoding="utf-8")
+        report = unspin.compare(Document.from_text(src), Document.from_text(susp))
+        doc = report.candidate.doc
+        for f in report.findings:
+            if f.type != "garbled_text":
+                continue
+            a, b = doc.to_input(f.candidate.start), doc.to_input(f.candidate.end - 1)
+            if any(c["this_offset"] <= a and b < c["this_offset"] + c["this_length"] for c in p["cases"]):
+                inside.append((p["susp"], f.candidate.text[:60]))
+    assert inside == []

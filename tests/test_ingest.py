@@ -9,7 +9,7 @@ import re
 import pytest
 from conftest import EXAMPLES, SHARED
 
-from unspin.ingest import MAX_BYTES, document_from_plain_text, extract, load, read_input
+from unspin.ingest import MAX_BYTES, document_from_plain_text, extract, load, read_input, scrub_controls
 from unspin.types import Document, UnspinError
 
 # --- helpers --------------------------------------------------------------------------------
@@ -24,12 +24,15 @@ def _scorer():
 
 
 def _check_map(doc: Document) -> int:
-    """Every mapped body character is the input character it maps to; returns how many are mapped."""
+    """Every mapped body character is the input character it maps to (a stray control character
+    as scrubbed, one for one); returns how many are mapped."""
     mapped = 0
+    raw = scrub_controls(doc.raw)
+    assert len(raw) == len(doc.raw)
     for body_start, input_start, length in doc.source_map:
-        assert doc.text[body_start:body_start + length] == doc.raw[input_start:input_start + length]
+        assert doc.text[body_start:body_start + length] == raw[input_start:input_start + length]
         for i in range(body_start, body_start + length):
-            assert doc.raw[doc.to_input(i)] == doc.text[i]
+            assert raw[doc.to_input(i)] == doc.text[i]
         mapped += length
     return mapped
 
@@ -195,6 +198,45 @@ def test_clean_article_unchanged_without_shared():
     assert doc.title is None
 
 
+def test_hard_wrapped_lines_make_one_paragraph():
+    """Without blank lines a line is a paragraph, unless it carries on the sentence of the line
+    before: a ragged wrap (PAN 2013 and scraped pages break lines anywhere) or a fixed width."""
+    ragged = ("The Bachelor's degree program is open to students who possess a high school\n"
+              "diploma or its equivalent. This minimum 120- to 124-credit-hour\n"
+              "program is the standard four-year undergraduate degree that most employers want and\n"
+              "prepares students for graduate study.\n"
+              "Certificate programs allow students to focus on a particular topic of interest through the\n"
+              "Associate or Bachelor's degree program.\n"
+              "Student Services\n"
+              "Our advisers answer questions by phone.\n")
+    doc = Document.from_text(ragged)
+    assert [_squash(p.text)[:20] for p in doc.paragraphs] == [
+        "The Bachelor's degre", "Certificate programs", "Student Services", "Our advisers answer "]
+    assert _check_map(doc) == sum(len(ln.strip()) for ln in ragged.splitlines())
+    # sentences run over the wraps, so no sentence is a piece of a line
+    from unspin.segment import segment
+
+    sentences = [_squash(s.text) for s in segment(doc).sentences]
+    assert ("This minimum 120- to 124-credit-hour program is the standard four-year undergraduate degree "
+            "that most employers want and prepares students for graduate study.") in sentences
+    assert len(sentences) == 5
+
+    import textwrap
+
+    paras = ["The council approved the repair of the Hadley Street Bridge on Tuesday after Mayor Ruth "
+             "Okafor told members that the span, which carries Route 9 over the river, could not wait "
+             "another winter.",
+             "Karen Liu, a spokesperson for the state Department of Transportation, said the state would "
+             "review the city's plans before work begins in the spring."]
+    fixed = "\n".join(textwrap.fill(p, 64) for p in paras)
+    doc = Document.from_text(fixed)
+    assert [_squash(p.text) for p in doc.paragraphs] == paras
+    # lines that end sentences, and headings, stay paragraphs of their own
+    for text in ("One.\nTwo.\nThree.", "Bridge repairs approved\nThe council met on Tuesday.",
+                 "Items:\n- bread\n- milk"):
+        assert len(Document.from_text(text).paragraphs) == len(text.splitlines()), text
+
+
 def test_plain_text_paragraphs():
     blocks = document_from_plain_text("One.\nStill one.\n\n\nTwo.\n")
     assert [p.text for p in blocks.paragraphs] == ["One.\nStill one.", "Two."]
@@ -283,6 +325,83 @@ def test_html_declared_charset(tmp_path):
     p.write_bytes(html.encode("cp1252"))
     doc = load(p)
     assert "cr\u00e8me br\u00fbl\u00e9e" in doc.text
+
+
+# --- stray control characters -------------------------------------------------------------
+
+STRAY = ("The council met on Tuesday.\x00 It voted\x07 to repair the Hadley Street Bridge.\n"
+         "\x1b[0mThe mayor said it\x19s overdue; the work costs \u00a318.6m\x7f.\n")
+
+
+def test_stray_control_characters_load_with_true_offsets(tmp_path):
+    """Scraped text with a NUL, a bell, an escape and a lost apostrophe loads; the body drops the
+    controls and keeps every word where the input has it."""
+    p = tmp_path / "scraped.txt"
+    p.write_bytes(STRAY.encode("utf-8"))
+    raw, kind = read_input(p)
+    assert (raw, kind) == (STRAY, "text")  # the input as decoded, controls and all
+    doc = load(p)
+    assert doc.raw == STRAY
+    assert not any(ord(c) < 32 and c != "\n" or 0x7F <= ord(c) < 0xA0 for c in doc.text)
+    assert _squash(doc.text) == ("The council met on Tuesday. It voted to repair the Hadley Street Bridge. "
+                                 "[0mThe mayor said it\u2019s overdue; the work costs \u00a318.6m .")
+    for word in ("council", "Tuesday.", "It voted", "repair", "Bridge", "mayor", "overdue", "18.6m"):
+        i = doc.text.index(word)
+        j = doc.to_input(i)
+        assert STRAY[j:j + len(word)] == word, word
+    assert _check_map(doc) == len(doc.text) - doc.text.count("\n")
+    html = tmp_path / "page.html"
+    html.write_bytes(("<html><body><article><p>" + STRAY.replace("\n", "</p><p>") + "</p></article></body>"
+                      "</html>").encode("utf-8"))
+    doc = load(html)
+    assert "repair the Hadley Street Bridge" in doc.text and "\x00" not in doc.text
+    _check_map(doc)
+
+
+def test_pan_text_with_nul_bytes_keeps_pan_offsets(shared):
+    """A PAN 2013 source with NUL bytes (as crawled) loads; the truth passage's offsets, which
+    count characters of the original file, map to the body and back."""
+    pan = shared / "data" / "pan13"
+    path = pan / "src" / "source-document01241.txt"
+    if not path.exists():
+        pytest.skip("PAN 2013 data not found")
+    assert b"\x00" in path.read_bytes()
+    pair = next(json.loads(line) for line in (pan / "pairs.jsonl").read_text().splitlines()
+                if '"source-document01241.txt"' in line and "02-no-obfuscation" in line)
+    case = pair["cases"][0]
+    raw, _ = read_input(path)
+    assert raw == path.read_text(encoding="utf-8")
+    doc = Document.from_text(raw)  # the page as a whole: the stripper takes it for a comment thread
+    passage = doc.raw[case["source_offset"]:case["source_offset"] + case["source_length"]]
+    head = passage.strip().split("\n")[0][:60]
+    at = doc.text.index(head)
+    assert doc.to_input(at) == doc.raw.index(head, case["source_offset"])
+    _check_map(doc)
+
+
+def _binaries(tmp_path):
+    files = {
+        "pdf": b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n",
+        "zip": b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(1, 256)) * 3,
+        "jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 2,
+        "mostly nul": b"\x00" * 2000 + b"some text at the end",
+        "nul-laced": b"Text that starts well. " + b"\x00\x01\x02\x03 binary\x04\x05\x06" * 60,
+        "controls": ("The council met. " + "\x01\x02\x03\x04\x05\x06 " * 40).encode(),
+    }
+    out = {}
+    for name, data in files.items():
+        p = tmp_path / f"{name.replace(' ', '-')}.bin"
+        p.write_bytes(data)
+        out[name] = p
+    return out
+
+
+@pytest.mark.parametrize("kind", ["pdf", "zip", "jpeg", "mostly nul", "nul-laced", "controls"])
+def test_binaries_are_still_refused(tmp_path, kind):
+    path = _binaries(tmp_path)[kind]
+    with pytest.raises(UnspinError, match="looks like a binary file") as info:
+        load(path)
+    assert "\n" not in str(info.value) and str(path) in str(info.value)
 
 
 # --- bad input ------------------------------------------------------------------------------

@@ -222,3 +222,24 @@ def test_huge_texts_are_refused_quickly(text):
     with pytest.raises(UnspinError, match="split it into articles"):
         segment(Document.from_text(text))
     assert time.perf_counter() - t < 1.0
+
+
+def test_stray_control_characters_are_text_not_binary(tmp_path):
+    """Scraped text with a NUL, a bell and an escape in it compares like the clean text, and the
+    JSON report's input offsets count characters of the file as given, controls included."""
+    text = CANDIDATE.read_text()
+    first = text.index("\n\n")
+    dirty = text[:first] + "\x00" + text[first:].replace(" the ", " the\x07 ", 3) + "\x1b\n"
+    cand = tmp_path / "scraped.txt"
+    cand.write_bytes(dirty.encode("utf-8"))
+    proc = run("compare", str(SOURCE), str(cand), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["verdict"]["label"] == "wholly_derived"
+    clean = unspin.compare(SOURCE, CANDIDATE)
+    assert len(data["findings"]) == len(clean.findings)
+    spans = [p["candidate"] for p in data["passages"] if "input_start" in p["candidate"]]
+    assert spans
+    for span in spans:
+        body, given = " ".join(span["text"].split()), dirty[span["input_start"]:span["input_end"]]
+        assert " ".join(given.replace("\x07", " ").replace("\x00", " ").split()) == body

@@ -13,6 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from unspin.ingest import soft_wrap
 from unspin.types import Document, Quote, Segmented, Sentence, Span, UnspinError
 
 
@@ -214,7 +215,12 @@ def _boundaries(p: str) -> list[tuple[int, int]]:
             cuts.append((i + 1, i + 1))
     if "\n" in p and not _hard_wrapped(p.split("\n")):
         for m in _NEWLINE_WS.finditer(p):
-            cuts.append((m.start(), m.end()))
+            # a line break inside a sentence (no sentence end before it, and a lower-case word
+            # or a dangling "of" / "the" / comma around it) is a wrap, not a sentence end
+            line_start = p.rfind("\n", 0, m.start()) + 1
+            line_end = p.find("\n", m.end())
+            if not soft_wrap(p[line_start:m.start()], p[m.end():line_end if line_end >= 0 else len(p)]):
+                cuts.append((m.start(), m.end()))
     cuts.sort()
     return cuts
 

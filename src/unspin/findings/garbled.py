@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from unspin.findings.context import Context
-from unspin.types import Finding
+from unspin.types import Document, Finding
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -285,13 +285,15 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 def scan(text: str, paragraphs: list[tuple[int, int]] | None = None,
          known: set[str] | frozenset[str] = frozenset(), title: str | None = None,
-         sources: list[str] = ()) -> list[Issue]:
+         sources: list[str] = (), soft_breaks: set[int] | frozenset[int] = frozenset()) -> list[Issue]:
     """All garbling issues in ``text`` (offsets into it), one per damaged place.
 
     Damage the source itself has (its own typo "for for", a missing space) was copied, not
-    made by the rewrite, and is left out.
+    made by the rewrite, and is left out. ``soft_breaks`` holds the starts of paragraphs that
+    followed the one before after a single line break in the input: where a source runs on
+    across such a break, the break is a line wrap, and the pieces it leaves are not fragments.
     """
-    issues = _scan(text, paragraphs, known, title)
+    issues = _scan(text, paragraphs, known, title, soft_breaks, [_norm(src) for src in sources])
     if sources:
         flat = [" ".join(src.split()) for src in sources]
         # a line the source itself has on its own (a subhead) is the source's layout, not a fragment
@@ -302,7 +304,19 @@ def scan(text: str, paragraphs: list[tuple[int, int]] | None = None,
     return issues
 
 
-def _scan(text: str, paragraphs: list[tuple[int, int]] | None, known, title: str | None) -> list[Issue]:
+def _runs_on_in_source(text: str, left: tuple[int, int], right: tuple[int, int],
+                       source_norms: list[str]) -> bool:
+    """Whether a source has the last words of ``left`` running straight on into the first of ``right``."""
+    a = _norm(text[left[0]:left[1]]).split()[-3:]
+    b = _norm(text[right[0]:right[1]]).split()[:2]  # few: a reused passage may end soon after
+    if not a or not b or len(a) + len(b) < 4:
+        return False
+    joint = f" {' '.join(a + b)} "
+    return any(joint in f" {src} " for src in source_norms)
+
+
+def _scan(text: str, paragraphs: list[tuple[int, int]] | None, known, title: str | None,
+          soft_breaks: set[int] | frozenset[int] = frozenset(), source_norms: list[str] = ()) -> list[Issue]:
     if paragraphs is None:
         paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
     paragraphs = [_trim(text, a, b) for a, b in paragraphs]
@@ -326,6 +340,17 @@ def _scan(text: str, paragraphs: list[tuple[int, int]] | None, known, title: str
         seen.setdefault(norm, pi)
         issues.extend(_doubled(text, pa, pb))
         frag = _fragment(para, pi, last, ws)
+        if frag and soft_breaks and source_norms:
+            # a hard-wrapped line of a sentence the source has whole: each open end of the
+            # piece must be a soft break that the source's words run on across
+            lower_start = _first_alpha(para).islower()
+            start_ok = not lower_start or (pa in soft_breaks and pi > 0 and _runs_on_in_source(
+                text, paragraphs[pi - 1], (pa, pb), source_norms))
+            end_ok = _ends_terminal(para) or (pi < last and paragraphs[pi + 1][0] in soft_breaks
+                                              and _runs_on_in_source(text, (pa, pb), paragraphs[pi + 1],
+                                                                     source_norms))
+            if start_ok and end_ok:
+                frag = None
         if frag:
             issues.append(Issue(pa, pb, "fragment", frag))
         issues.extend(_run_together(text, pa, pb))
@@ -487,6 +512,24 @@ CONFIDENCE = {"non_word": 0.8, "fragment": 0.75, "run_together": 0.9, "stray_wor
               "duplicate": 0.95}
 
 
+def soft_breaks(doc: Document) -> frozenset[int]:
+    """Body starts of the paragraphs that follow the one before after one line break in the input.
+
+    Without blank lines a plain text gives a paragraph per line; a break that is only a newline
+    (no blank line, no markup) may be a hard wrap the text came with rather than a paragraph
+    the writer made.
+    """
+    out = set()
+    for p, q in zip(doc.paragraphs, doc.paragraphs[1:], strict=False):
+        a, b = doc.to_input(p.end - 1), doc.to_input(q.start)
+        if a is None or b is None or not a < b <= len(doc.raw):
+            continue
+        gap = doc.raw[a + 1:b]
+        if not gap.strip() and gap.count("\n") + gap.count("\r") - gap.count("\r\n") == 1:
+            out.add(q.start)
+    return frozenset(out)
+
+
 def source_vocabulary(texts: list[str]) -> frozenset[str]:
     """Lower-cased words of the sources: a rare word the source uses is not garbling."""
     vocab: set[str] = set()
@@ -503,7 +546,8 @@ def detect(ctx: Context) -> list[Finding]:
     known = source_vocabulary([s.doc.text for s in ctx.sources] + [s.doc.title or "" for s in ctx.sources])
     paragraphs = [(p.start, p.end) for p in doc.paragraphs] or None
     findings = []
-    for it in scan(doc.text, paragraphs, known, title=doc.title, sources=[s.doc.text for s in ctx.sources]):
+    for it in scan(doc.text, paragraphs, known, title=doc.title, sources=[s.doc.text for s in ctx.sources],
+                   soft_breaks=soft_breaks(doc)):
         sentence = it.note[0].upper() + it.note[1:]
         findings.append(Finding(
             type="garbled_text",
