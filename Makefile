@@ -30,8 +30,14 @@ $(BSTAMP): scripts/build-requirements.txt
 	$(BUILD)/bin/python -m pip install -q -r scripts/build-requirements.txt
 	touch $@
 
-models: $(BSTAMP)
+# The consistency model (issue 9, in progress): training data generated from ../shared, then
+# about an hour of CPU training (resumable: rerun with RESUME=--resume), ONNX export and int8.
+models: $(STAMP) $(BSTAMP)
 	HF_HUB_OFFLINE=1 $(BUILD)/bin/python scripts/build_model.py --out $(MODELS)/minilm-m2v/
+	$(BUILD)/bin/python -m pip install -q -r scripts/consistency-requirements.txt
+	$(PY) scripts/consistency_data.py --out build/consistency-data --seed 13
+	HF_HUB_OFFLINE=1 $(BUILD)/bin/python scripts/train_consistency.py --data build/consistency-data \
+	  --work build/consistency-train --out $(MODELS)/consistency --steps 1400 --save-every 200 --freeze-layers 2 $(RESUME)
 
 model: models
 
