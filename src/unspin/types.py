@@ -36,7 +36,9 @@ class Document:
     """An article as extracted from what the user gave.
 
     ``text`` is the body: paragraphs joined by a blank line. ``source_map`` holds
-    (body_start, input_start, length) runs, so any body character maps back to ``raw``.
+    (body_start, input_start, length) runs, so any body character maps back to ``raw``. A
+    mapped character may be the cleaned form of the input's: a stray control character
+    becomes a space (or the punctuation it stood for), one for one, so offsets stay true.
     """
 
     text: str
