@@ -8,6 +8,7 @@ summaries, as LLM-AggreFact reports it), the counts, and the findings by type.
 
     .venv/bin/python bench/frank.py [--limit N] [--workers K] [--split test|validation|all]
                                     [--cache FILE | --from-cache FILE] [--backend auto]
+                                    [--judge auto|model|rules]
 """
 
 from __future__ import annotations
@@ -33,14 +34,15 @@ def _single_thread() -> None:
         os.environ[var] = "1"
 
 
-def run_one(task: tuple[dict, str]) -> dict:
-    row, backend = task
+def run_one(task: tuple[dict, str, str]) -> dict:
+    row, backend, judge = task
     from unspin import Document, compare
     from unspin.types import UnspinError
 
     t = time.perf_counter()
     try:
-        rep = compare(Document.from_text(row["article"]), Document.from_text(row["summary"]), backend=backend)
+        rep = compare(Document.from_text(row["article"]), Document.from_text(row["summary"]), backend=backend,
+                      judge=judge)
         types = Counter(f.type for f in rep.findings)
         label = rep.verdict.label
     except UnspinError as e:
@@ -88,6 +90,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--split", default="all", choices=("all", "test", "validation"))
     ap.add_argument("--backend", default="auto")
+    ap.add_argument("--judge", default="auto", choices=("auto", "model", "rules"))
     group = ap.add_mutually_exclusive_group()
     group.add_argument("--cache", help="write per-summary results (JSONL)")
     group.add_argument("--from-cache", help="recompute the figures from a --cache file")
@@ -109,7 +112,7 @@ def main() -> int:
         if args.limit and seen[row["dataset"]] > args.limit:
             continue
         rows.append(row)
-    tasks = [(r, args.backend) for r in rows]
+    tasks = [(r, args.backend, args.judge) for r in rows]
     t = time.perf_counter()
     if args.workers > 1:
         with Pool(args.workers, initializer=_single_thread) as pool:

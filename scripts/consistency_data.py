@@ -1273,21 +1273,29 @@ KIND_LABEL: dict[str, str] = {k: "supported" for k in SUPPORTED_EDITS} | {
 }
 KIND_LABEL |= {k: "unsupported" for k in UNSUPPORTED_EDITS}
 KIND_LABEL |= {"faithful:context": "supported", "edit:unrelated": "unsupported"}
+# pairs built on a newspaper's own rewrite of a PA sentence (see ``paraphrase_candidates``):
+# the rewrite itself is supported, the rewrite with an edit applied keeps the edit's label
+PARA = "+para"
+KIND_LABEL |= {"faithful:paraphrase": "supported"}
+KIND_LABEL |= {k + PARA: lab for k, lab in list(KIND_LABEL.items()) if k.startswith("edit:") and k != "edit:unrelated"}
 # relative weights inside a label when sampling (identity and context pairs are easy)
 KIND_WEIGHT: dict[str, float] = {
     "faithful:identity": 0.5,
     "faithful:context": 0.5,
     "edit:unrelated": 1.5,
     "edit:inserted_fact": 1.5,
+    # real human paraphrases are what the model meets at run time: weigh them up
+    "faithful:paraphrase": 4.0,
 }
 
 
 def apply_edit(kind: str, s: str, art: Article, rng: random.Random, premise: str = "") -> EditResult | None:
     """Run one edit; None when it does not apply or would not change the text."""
-    fn = SUPPORTED_EDITS.get(kind) or CONTRADICTED_EDITS.get(kind) or UNSUPPORTED_EDITS.get(kind)
+    base = kind.removesuffix(PARA)
+    fn = SUPPORTED_EDITS.get(base) or CONTRADICTED_EDITS.get(base) or UNSUPPORTED_EDITS.get(base)
     if fn is None:
         raise KeyError(kind)
-    res = fn(s, art, rng, premise) if kind in UNSUPPORTED_EDITS else fn(s, art, rng)
+    res = fn(s, art, rng, premise) if base in UNSUPPORTED_EDITS else fn(s, art, rng)
     if res is None:
         return None
     hyp, span = res
@@ -1512,6 +1520,94 @@ def news_candidates(docs: list[tuple[str, str, str]], seed: int, max_docs: int |
     return [c for c in out if c["hypothesis"] is not None]
 
 
+_NUM = re.compile(r"\d[\d,.]*")
+_CAP = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+")
+PARA_MIN_CONTAIN = 0.7  # share of the rewrite's content words found in the PA sentence(s)
+PARA_PER_SENTENCE = 2  # edits applied to each kept rewrite
+
+
+def _contain(h: frozenset[str], s: frozenset[str]) -> float:
+    return len(h & s) / len(h) if h else 0.0
+
+
+def read_meter_rewrites(root: Path) -> list[tuple[str, list[str], list[str]]]:
+    """(group, PA sentences, newspaper sentences) for every derived METER newspaper article."""
+    src_file, cand_file = root / "meter" / "courts-sources.jsonl", root / "meter" / "courts.jsonl"
+    if not (src_file.exists() and cand_file.exists()):
+        return []
+    pa: dict[str, list[str]] = {}
+    for line in src_file.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        pa[row["story"]] = [x for src in row["sources"] for x in split_sentences(clean_text(src["text"]))]
+    out = []
+    for line in cand_file.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["label"] == "non_derived" or row["story"] not in pa:
+            continue
+        out.append((f"meter:{row['story']}", pa[row["story"]], split_sentences(clean_text(row["candidate"]))))
+    return out
+
+
+def paraphrase_candidates(root: Path, seed: int) -> list[dict]:
+    """Supported pairs from real rewrites, and the same rewrites with an edit applied.
+
+    A METER newspaper sentence is paired with the PA sentence (or two consecutive PA
+    sentences) holding most of its content words; it is kept as a faithful paraphrase only when
+    at least 70% of its content words are there, it is not a verbatim copy, and every number
+    and mid-sentence capitalised word in it occurs in the premise (so most real changes of fact
+    are filtered out; some changed wording remains, which is label noise). The synthetic edits
+    are then applied to the *rewrite*, so the model learns that a paraphrase with a changed
+    number or negation is contradicted while the paraphrase alone is supported: the spun copies
+    unspin audits are exactly that.
+    """
+    out: list[dict] = []
+    seen: set[str] = set()
+    for group, pa, news in read_meter_rewrites(root):
+        valid = is_valid_group(group, seed)
+        art = build_article(group, "meter", pa + news)
+        pa_words = [content_words(x) for x in pa]
+        for h in news:
+            key = _WS.sub(" ", h.lower())
+            if key in seen or not prose_like(h):
+                continue
+            seen.add(key)
+            hw = content_words(h)
+            if len(hw) < 4:
+                continue
+            best, best_i, best_two = 0.0, -1, False
+            for i, sw in enumerate(pa_words):
+                c1 = _contain(hw, sw)
+                c2 = _contain(hw, sw | pa_words[i + 1]) if i + 1 < len(pa) else 0.0
+                if c1 > best or (c2 > best + 0.15 and c2 > best):
+                    best, best_i, best_two = (c1, i, False) if c1 >= c2 - 0.15 else (c2, i, True)
+            if best < PARA_MIN_CONTAIN or best_i < 0:
+                continue
+            linked = pa[best_i : best_i + (2 if best_two else 1)]
+            if _WS.sub(" ", h.lower()) in {_WS.sub(" ", x.lower()) for x in linked}:
+                continue
+            premise = " ".join(linked) if best_two else premise_for(pa, best_i)
+            low = premise.lower()
+            if any(n.rstrip(",.") not in premise for n in _NUM.findall(h)):
+                continue
+            if any(w.lower() not in low for w in _CAP.findall(h)):
+                continue
+            base = {"premise": premise, "group": group, "corpus": "meter", "valid": valid}
+            out.append(base | {"hypothesis": h, "label": "supported", "kind": "faithful:paraphrase", "span": None})
+            rng = random.Random(f"{seed}:para:{group}:{key}")
+            kinds = [k + PARA for k in (*CONTRADICTED_EDITS, *UNSUPPORTED_EDITS)]
+            rng.shuffle(kinds)
+            got = 0
+            for kind in kinds:
+                if got >= PARA_PER_SENTENCE:
+                    break
+                res = apply_edit(kind, h, art, rng, premise)
+                if res is None:
+                    continue
+                out.append(base | {"hypothesis": res[0], "label": KIND_LABEL[kind], "kind": kind, "span": res[1]})
+                got += 1
+    return out
+
+
 # ====================================================================== NLI
 
 
@@ -1568,6 +1664,8 @@ FIELDS = ("premise", "hypothesis", "label", "kind", "group", "span")
 def build(root: Path, seed: int, max_news: int, max_docs: int | None = None) -> dict[str, list[dict]]:
     nli_train, nli_valid = read_nli(root, seed) if (root / "nli").exists() else ([], [])
     cands = news_candidates(read_news(root), seed, max_docs)
+    if max_docs is None:
+        cands += paraphrase_candidates(root, seed)
     rng = random.Random(f"{seed}:balance")
     news_train = balance([c for c in cands if not c["valid"]], max_news, rng)
     news_valid = balance([c for c in cands if c["valid"]], max(1, max_news // 9), rng)

@@ -6,14 +6,14 @@ __version__ = "0.1.0"
 __all__ = ["compare", "extract", "Document", "SCHEMA_VERSION", "UnspinError", "__version__"]
 
 
-def compare(source, candidate, *, extra_sources=(), backend=None):
+def compare(source, candidate, *, extra_sources=(), backend=None, judge="auto"):
     """Compare a candidate with one or more sources; see ``unspin.api.compare``.
 
     Each input is a file path or a ``Document``; for text in memory use ``Document.from_text``.
     """
     from unspin.api import compare as _compare
 
-    return _compare(source, candidate, extra_sources=extra_sources, backend=backend)
+    return _compare(source, candidate, extra_sources=extra_sources, backend=backend, judge=judge)
 
 
 def extract(path):

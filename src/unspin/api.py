@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable
 from os import PathLike
 
-from unspin.types import Document, Report
+from unspin.types import Document, Report, UnspinError
 
 Input = str | bytes | PathLike | Document
 
@@ -21,10 +21,30 @@ def _load(item: Input) -> Document:
     return item if isinstance(item, Document) else load(item)
 
 
+JUDGES = ("auto", "model", "rules")
+
+
+def _judge_model(judge: str, backend: str):
+    """The consistency model for ``judge``: "model" requires it, "rules" never loads it, and
+    "auto" uses it when it is installed, except with the lexical backend (the no-model mode)."""
+    from unspin.consistency import ConsistencyModel, available
+
+    if judge not in JUDGES:
+        raise UnspinError(f"unknown judge {judge!r} (choose from {', '.join(JUDGES)})")
+    if judge == "rules" or (judge == "auto" and backend == "lexical"):
+        return None
+    if judge == "auto" and not available():
+        return None
+    return ConsistencyModel.load()
+
+
 def compare(source: Input, candidate: Input, *, extra_sources: Iterable[Input] = (),
-            backend: str | None = None) -> Report:
+            backend: str | None = None, judge: str = "auto") -> Report:
     """Compare ``candidate`` with ``source`` (and any ``extra_sources`` of the same story).
 
+    ``judge`` picks what judges whether each reworded sentence still says what the source
+    says: ``"model"`` (the shipped consistency model, with the rules), ``"rules"`` (the rules
+    alone) or ``"auto"`` (the model when installed, but not with ``backend="lexical"``).
     Inputs are file paths (a ``str`` is always a path), or ``Document`` objects: to compare
     text held in memory, pass ``Document.from_text(text)``. Bad input raises ``UnspinError``.
     """
@@ -33,7 +53,7 @@ def compare(source: Input, candidate: Input, *, extra_sources: Iterable[Input] =
     from unspin.findings import detect
     from unspin.passages import find_passages
     from unspin.segment import segment
-    from unspin.verdict import judge
+    from unspin.verdict import judge as judge_verdict
 
     if isinstance(extra_sources, str | bytes | PathLike | Document):  # one extra source, not its letters
         extra_sources = [extra_sources]
@@ -58,11 +78,13 @@ def compare(source: Input, candidate: Input, *, extra_sources: Iterable[Input] =
     timings["passages"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    verdict = judge(alignment, passages=passages)
+    verdict = judge_verdict(alignment, passages=passages)
     timings["verdict"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    findings = detect(sources, cand, alignment, verdict, passages)
+    model = _judge_model(judge, encoder.name)
+    findings = detect(sources, cand, alignment, verdict, passages, model=model)
     timings["findings"] = time.perf_counter() - t
     return Report(sources=sources, candidate=cand, alignment=alignment, verdict=verdict,
-                  findings=findings, passages=passages, timings=timings, backend=encoder.name)
+                  findings=findings, passages=passages, timings=timings, backend=encoder.name,
+                  judge="model" if model is not None else "rules")

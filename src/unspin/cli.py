@@ -135,12 +135,15 @@ def extract(file: str, fmt: str, output: str | None, force: bool) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--backend", type=click.Choice(["auto", "model2vec", "minilm", "lexical"]), default="auto",
               show_default=True, help="Sentence-embedding backend.")
+@click.option("--judge", type=click.Choice(["auto", "model", "rules"]), default="auto", show_default=True,
+              help="What judges whether reworded sentences still say the same: the consistency model "
+                   "with the rules, or the rules alone (auto: the model unless --backend lexical).")
 def compare(source: str, candidate: str, extra: tuple[str, ...], fmt: str, output: str | None, force: bool,
-            backend: str) -> None:
+            backend: str, judge: str) -> None:
     """Is CANDIDATE derived from SOURCE, and what did the rewrite change?"""
     from unspin.api import compare as run_compare
 
-    report = run_compare(source, candidate, extra_sources=extra, backend=backend)
+    report = run_compare(source, candidate, extra_sources=extra, backend=backend, judge=judge)
     if fmt == "json":
         from unspin.report.json_report import to_json
 

@@ -84,6 +84,16 @@ def words(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _WORD.finditer(text)]
 
 
+def available() -> bool:
+    """Whether onnxruntime and the shipped model files are installed (without loading them)."""
+    import importlib.util
+
+    if importlib.util.find_spec("onnxruntime") is None:
+        return False
+    base = resources.files("unspin") / "models" / "consistency"
+    return all((base / name).is_file() for name in ("model.onnx", "tokenizer.json", "config.json"))
+
+
 class ConsistencyModel:
     """The int8 ONNX cross-encoder with its tokenizer and calibration (load with ``load()``)."""
 

@@ -243,3 +243,4 @@ class Report:
     passages: list[Passage] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     backend: str = ""
+    judge: str = ""  # "model" when the consistency model judged the sentences, "rules" otherwise

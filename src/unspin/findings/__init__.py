@@ -7,6 +7,7 @@ result by severity, then by position in the candidate.
 
 from __future__ import annotations
 
+from unspin.findings import judgements
 from unspin.findings.context import Context
 from unspin.types import Alignment, Finding, Passage, Segmented, Verdict
 
@@ -14,9 +15,9 @@ SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
 def _detectors():
-    from unspin.findings import claims, facts, garbled, omissions, quotes, shifts
+    from unspin.findings import claims, facts, garbled, learned, omissions, quotes, shifts
 
-    return [garbled, quotes, facts, shifts, claims, omissions]
+    return [garbled, quotes, facts, shifts, claims, learned, omissions]
 
 
 def _overlaps(a: Finding, b: Finding) -> bool:
@@ -55,16 +56,19 @@ def _other_material(candidate: Segmented, passages: list[Passage]) -> bool:
 
 
 def detect(sources: list[Segmented], candidate: Segmented, alignment: Alignment,
-           verdict: Verdict, passages: list[Passage] | None = None) -> list[Finding]:
+           verdict: Verdict, passages: list[Passage] | None = None, model=None) -> list[Finding]:
     """All findings for one comparison; none when the candidate is not derived.
 
-    Where the reused passages are only part of a page that holds other material, only what
-    lies in them is reported: the rest of the page is not a change to the source. Where they
-    are most of the candidate (a rewrite with additions), the additions are findings too.
+    ``model`` is the consistency model (``unspin.consistency.ConsistencyModel``) or None: the
+    rule detectors then work alone. Where the reused passages are only part of a page that
+    holds other material, only what lies in them is reported: the rest of the page is not a
+    change to the source. Where they are most of the candidate (a rewrite with additions), the
+    additions are findings too.
     """
     scoped = verdict.label == "partially_derived" and bool(passages) and _other_material(candidate, passages)
     scope = [(p.candidate.start, p.candidate.end) for p in passages] if scoped and passages else None
     ctx = Context.build(sources, candidate, alignment, verdict, scope=scope)
+    ctx.judgements = judgements.judge(ctx, model)
     found = ctx.found
     for module in _detectors():
         for f in module.detect(ctx):

@@ -21,6 +21,9 @@ class Context:
     # candidate body ranges the audit covers (the reused passages of a page that holds other
     # material); None: the whole candidate
     scope: list[tuple[int, int]] | None = None
+    # candidate sentence index -> the consistency model's judgement (findings.judgements);
+    # empty when the model is off or not installed
+    judgements: dict = field(default_factory=dict)
 
     @classmethod
     def build(cls, sources, candidate, alignment, verdict, scope=None) -> Context:

@@ -29,6 +29,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from unspin.findings.context import Context
+from unspin.lang.en import ROLES
 from unspin.types import Finding, Quote, Segmented
 
 # --------------------------------------------------------------------------------------------
@@ -326,28 +327,7 @@ _TITLES = {"mr": "m", "mr.": "m", "sir": "m", "lord": "m", "mrs": "f", "mrs.": "
            "det": None, "insp": None, "sgt": None, "pc": None, "supt": None, "chief": None,
            "councillor": None, "cllr": None, "rev": None, "father": None, "qc": None, "mp": None}
 # role word -> role class; classes are the parties of a story that cannot be one another
-_ROLES = {
-    "judge": "judge", "justice": "judge", "recorder": "judge", "magistrate": "judge",
-    "magistrates": "judge", "sheriff": "judge", "coroner": "judge", "bench": "judge",
-    "prosecutor": "prosecution", "prosecutors": "prosecution", "prosecuting": "prosecution",
-    "prosecution": "prosecution", "crown": "prosecution",
-    "defending": "defence", "defence": "defence", "defense": "defence", "mitigating": "defence",
-    "counsel": "lawyer", "barrister": "lawyer", "solicitor": "lawyer", "lawyer": "lawyer",
-    "lawyers": "lawyer", "advocate": "lawyer", "attorney": "lawyer", "qc": "lawyer",
-    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokesperson": "spokesperson",
-    "representative": "spokesperson",
-    "police": "police", "officer": "police", "detective": "police", "inspector": "police",
-    "constable": "police", "sergeant": "police", "superintendent": "police",
-    "manager": "company", "director": "company", "executive": "company", "chairman": "company",
-    "boss": "company", "employer": "company",
-    "secretary": "secretary", "witness": "witness", "victim": "victim", "defendant": "defendant",
-    "minister": "government", "official": "official", "officials": "official",
-    # relatives: a wife, a girlfriend or a son is none of the parties above
-    "wife": "family", "husband": "family", "girlfriend": "family", "boyfriend": "family",
-    "mother": "family", "father": "family", "son": "family", "daughter": "family",
-    "brother": "family", "sister": "family", "fiancee": "family", "fiance": "family",
-    "widow": "family", "widower": "family",
-}
+_ROLES = ROLES
 # classes that may be one person: a lawyer prosecutes or defends
 _ROLE_COMPAT = {frozenset({"lawyer", "prosecution"}), frozenset({"lawyer", "defence"}),
                 frozenset({"official", "spokesperson"}), frozenset({"official", "government"}),

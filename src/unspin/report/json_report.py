@@ -288,7 +288,8 @@ def to_json(report: Report) -> dict:
     sources = [_document(s, index_of) for s in report.sources]
     out: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "unspin", "version": tool_version(), "backend": report.backend or None},
+        "tool": {"name": "unspin", "version": tool_version(), "backend": report.backend or None,
+                 "judge": report.judge or None},
         "verdict": _clean(report.verdict.to_dict()),
         "coverage": _clean(coverage(report)),
         "source": sources[0] if sources else None,

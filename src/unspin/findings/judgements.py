@@ -1,0 +1,116 @@
+"""Shared stage: the consistency model's reading of every audited candidate sentence.
+
+Run once, before the detectors, so that every detector can read the same judgement from
+``Context.judgements`` instead of running the model again. A candidate sentence is judged
+against the source sentences the aligner tied it to (the premise), in source order, with
+their neighbours while the premise stays short (the model was trained on a sentence and its
+neighbours, about 80 words); an unlinked sentence is judged against its most similar source
+sentences, because the model is the better judge of whether those say the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from unspin.findings.context import Context
+from unspin.types import Sentence
+
+PREMISE_WORDS = 60  # neighbours join the premise while it stays this short
+UNLINKED_TOP = 2  # source sentences an unlinked candidate sentence is judged against
+MIN_WORDS = 4  # shorter candidate sentences (bylines, labels) are not judged
+WEAK_LINK = 0.5  # a sentence linked no better than this is also judged against other windows
+SHORT_CANDIDATE = 8  # candidates of at most this many sentences (summaries): every sentence is
+EXTRA_WINDOWS = 3  # ... judged against this many more windows around its most similar sentences
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """P(supported), P(contradicted), P(unsupported) of one candidate sentence, and its premise."""
+
+    sentence: int
+    premise: tuple[int, ...]  # source sentence indices (alignment numbering), in order
+    supported: float
+    contradicted: float
+    unsupported: float
+    modelled: bool = True  # False: copied verbatim, supported without running the model
+
+    @property
+    def label(self) -> str:
+        probs = {"supported": self.supported, "contradicted": self.contradicted,
+                 "unsupported": self.unsupported}
+        return max(probs, key=probs.__getitem__)
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+def _window(ctx: Context, linked: list[int]) -> tuple[int, ...]:
+    """``linked`` (of the document most of them are in) with neighbours while short enough."""
+    src = ctx.src_sentences
+    doc = max({src[i].doc for i in linked}, key=lambda d: sum(src[i].doc == d for i in linked))
+    chosen = [i for i in linked if src[i].doc == doc]
+    words = sum(len(src[i].text.split()) for i in chosen)
+    for j in (chosen[0] - 1, chosen[-1] + 1):
+        if 0 <= j < len(src) and src[j].doc == doc and j not in chosen:
+            n = len(src[j].text.split())
+            if words + n <= PREMISE_WORDS:
+                chosen.append(j)
+                words += n
+    return tuple(sorted(chosen))
+
+
+def premises_for(ctx: Context, cs: Sentence) -> list[tuple[int, ...]]:
+    """Windows of source sentences to judge ``cs`` against (alignment indices), best first.
+
+    The first is the sentences the aligner linked ``cs`` to. A weakly linked or unlinked
+    sentence, and every sentence of a short candidate (a summary fuses facts from across the
+    article), is also judged against windows around its most similar source sentences; the
+    window that supports it best is the one its judgement is read from.
+    """
+    src = ctx.src_sentences
+    linked = sorted({s for link in ctx.cand_links.get(cs.index, []) for s in link.source})
+    best = max((link.similarity for link in ctx.cand_links.get(cs.index, [])), default=0.0)
+    sim = ctx.alignment.similarity
+    extra = 0
+    if len(ctx.cand_sentences) <= SHORT_CANDIDATE:
+        extra = EXTRA_WINDOWS
+    elif not linked or best < WEAK_LINK:
+        extra = UNLINKED_TOP
+    out: list[tuple[int, ...]] = [_window(ctx, linked)] if linked else []
+    if extra and sim is not None and len(src):
+        for i in np.argsort(-sim[cs.index])[:extra]:
+            w = _window(ctx, [int(i)])
+            if w not in out:
+                out.append(w)
+    return out
+
+
+def judge(ctx: Context, model) -> dict[int, Judgement]:
+    """Judgements for the candidate sentences in scope (all of them when not derived: none)."""
+    if model is None or not ctx.derived:
+        return {}
+    src = ctx.src_sentences
+    todo: list[tuple[Sentence, tuple[int, ...], str]] = []
+    out: dict[int, Judgement] = {}
+    for cs in ctx.cand_sentences:
+        if len(cs.text.split()) < MIN_WORDS or not ctx.in_scope(cs.start, cs.end):
+            continue
+        windows = premises_for(ctx, cs)
+        texts = [" ".join(src[i].text for i in w) for w in windows]
+        copied = next((w for w, t in zip(windows, texts, strict=True) if _norm(cs.text) in _norm(t)), None)
+        if copied is not None:
+            out[cs.index] = Judgement(cs.index, copied, 1.0, 0.0, 0.0, modelled=False)
+            continue
+        todo += [(cs, w, t) for w, t in zip(windows, texts, strict=True)]
+    probs = model.predict([(premise, cs.text) for cs, _, premise in todo])
+    for (cs, prem, _), p in zip(todo, probs, strict=True):
+        old = out.get(cs.index)
+        if old is None or p[0] > old.supported:
+            out[cs.index] = Judgement(cs.index, prem, float(p[0]), float(p[1]), float(p[2]))
+    return out
