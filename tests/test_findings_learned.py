@@ -121,3 +121,16 @@ def test_shipped_model_flags_an_inserted_claim_in_a_real_pair():
     claims = [f for f in rep.findings if f.type == "unsupported_claim"]
     assert any("first-time buyers" in f.candidate.text for f in claims)
     assert not any(f.candidate and "approved by the city council" in f.candidate.text for f in rep.findings)
+
+
+def test_budget_judges_weak_links_first_and_says_so(monkeypatch):
+    cand = [f"Sentence number {w} about the inquest in Dover went on for a while." for w in
+            ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")]
+    ctx = make_ctx(SOURCE, cand, links=[((0,), (i,)) for i in range(10)])
+    for i, link in enumerate(ctx.alignment.links):
+        object.__setattr__(link, "similarity", 0.9 - 0.05 * i)  # later sentences, weaker links
+    monkeypatch.setattr(judgements, "MAX_PAIRS", 4)
+    notes: list[str] = []
+    got = judgements.judge(ctx, Stub([0.9, 0.05, 0.05]), notes)
+    assert len(got) == 4 and sorted(got) == [6, 7, 8, 9]  # the weakest links
+    assert len(notes) == 1 and "judged 4 of 10" in notes[0]

@@ -115,7 +115,7 @@ def test_json_passages_point_into_the_input(article, tmp_path):
     src = tmp_path / "source.txt"
     src.write_text(article, encoding="utf-8")
     data = to_json(unspin.compare(src, path))
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     assert len(data["passages"]) == 1
     p = data["passages"][0]
     assert p["id"] == "P1" and p["kind"] == "verbatim"

@@ -83,8 +83,9 @@ def compare(source: Input, candidate: Input, *, extra_sources: Iterable[Input] =
 
     t = time.perf_counter()
     model = _judge_model(judge, encoder.name)
-    findings = detect(sources, cand, alignment, verdict, passages, model=model)
+    notes: list[str] = []
+    findings = detect(sources, cand, alignment, verdict, passages, model=model, notes=notes)
     timings["findings"] = time.perf_counter() - t
     return Report(sources=sources, candidate=cand, alignment=alignment, verdict=verdict,
                   findings=findings, passages=passages, timings=timings, backend=encoder.name,
-                  judge="model" if model is not None else "rules")
+                  judge="model" if model is not None else "rules", notes=notes)

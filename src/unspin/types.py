@@ -14,7 +14,7 @@ from typing import Literal
 
 import numpy as np
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class UnspinError(Exception):
@@ -244,3 +244,4 @@ class Report:
     timings: dict = field(default_factory=dict)
     backend: str = ""
     judge: str = ""  # "model" when the consistency model judged the sentences, "rules" otherwise
+    notes: list[str] = field(default_factory=list)  # how the audit was limited, for the reader

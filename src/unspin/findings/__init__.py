@@ -56,11 +56,13 @@ def _other_material(candidate: Segmented, passages: list[Passage]) -> bool:
 
 
 def detect(sources: list[Segmented], candidate: Segmented, alignment: Alignment,
-           verdict: Verdict, passages: list[Passage] | None = None, model=None) -> list[Finding]:
+           verdict: Verdict, passages: list[Passage] | None = None, model=None,
+           notes: list[str] | None = None) -> list[Finding]:
     """All findings for one comparison; none when the candidate is not derived.
 
     ``model`` is the consistency model (``unspin.consistency.ConsistencyModel``) or None: the
-    rule detectors then work alone. Where the reused passages are only part of a page that
+    rule detectors then work alone. Lines a reader should see about how the audit was done
+    (a budget reached) are appended to ``notes``. Where the reused passages are only part of a page that
     holds other material, only what lies in them is reported: the rest of the page is not a
     change to the source. Where they are most of the candidate (a rewrite with additions), the
     additions are findings too.
@@ -68,7 +70,7 @@ def detect(sources: list[Segmented], candidate: Segmented, alignment: Alignment,
     scoped = verdict.label == "partially_derived" and bool(passages) and _other_material(candidate, passages)
     scope = [(p.candidate.start, p.candidate.end) for p in passages] if scoped and passages else None
     ctx = Context.build(sources, candidate, alignment, verdict, scope=scope)
-    ctx.judgements = judgements.judge(ctx, model)
+    ctx.judgements = judgements.judge(ctx, model, notes)
     found = ctx.found
     for module in _detectors():
         for f in module.detect(ctx):

@@ -24,6 +24,10 @@ MIN_WORDS = 4  # shorter candidate sentences (bylines, labels) are not judged
 WEAK_LINK = 0.5  # a sentence linked no better than this is also judged against other windows
 SHORT_CANDIDATE = 8  # candidates of at most this many sentences (summaries): every sentence is
 EXTRA_WINDOWS = 3  # ... judged against this many more windows around its most similar sentences
+# Model calls per comparison (about 8 ms each on one core). A 1,000-word rewrite needs about 60;
+# past the budget (very long texts) the most weakly linked sentences are judged first and the
+# report says how many were left to the rules alone.
+MAX_PAIRS = 600
 
 _SPACE = re.compile(r"\s+")
 
@@ -91,8 +95,16 @@ def premises_for(ctx: Context, cs: Sentence) -> list[tuple[int, ...]]:
     return out
 
 
-def judge(ctx: Context, model) -> dict[int, Judgement]:
-    """Judgements for the candidate sentences in scope (all of them when not derived: none)."""
+def _strength(ctx: Context, i: int) -> float:
+    return max((link.similarity for link in ctx.cand_links.get(i, [])), default=0.0)
+
+
+def judge(ctx: Context, model, notes: list[str] | None = None) -> dict[int, Judgement]:
+    """Judgements for the candidate sentences in scope (none when not derived).
+
+    At most ``MAX_PAIRS`` model calls: past that, weakly linked sentences go first and a line
+    saying how many sentences were not judged is added to ``notes``.
+    """
     if model is None or not ctx.derived:
         return {}
     src = ctx.src_sentences
@@ -108,6 +120,21 @@ def judge(ctx: Context, model) -> dict[int, Judgement]:
             out[cs.index] = Judgement(cs.index, copied, 1.0, 0.0, 0.0, modelled=False)
             continue
         todo += [(cs, w, t) for w, t in zip(windows, texts, strict=True)]
+    if len(todo) > MAX_PAIRS:
+        order = sorted({cs.index for cs, _, _ in todo}, key=lambda i: (_strength(ctx, i), i))
+        keep: set[int] = set()
+        used = 0
+        per = {i: sum(1 for cs, _, _ in todo if cs.index == i) for i in order}
+        for i in order:
+            if used + per[i] > MAX_PAIRS:
+                break
+            keep.add(i)
+            used += per[i]
+        if notes is not None:
+            notes.append(f"the consistency model judged {len(keep)} of {len(order)} reworded candidate "
+                         f"sentences (its budget of {MAX_PAIRS} comparisons, weakest links first); "
+                         "the rest were checked by the rules only")
+        todo = [x for x in todo if x[0].index in keep]
     probs = model.predict([(premise, cs.text) for cs, _, premise in todo])
     for (cs, prem, _), p in zip(todo, probs, strict=True):
         old = out.get(cs.index)

@@ -309,6 +309,8 @@ def to_json(report: Report) -> dict:
                                                              strict=True)
     ]
     out["summary"] = summary(report)
+    if report.notes:
+        out["notes"] = list(report.notes)
     out["timings"] = _clean({k: round(float(v), 4) if isinstance(v, int | float) else v
                              for k, v in report.timings.items()})
     return _clean(out)

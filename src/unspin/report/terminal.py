@@ -195,6 +195,8 @@ def render_terminal(report: Report, color: bool) -> str:
                       no_color=not color, width=width, highlight=False, emoji=False, legacy_windows=False,
                       soft_wrap=False)
     console.print(_header(report, color))
+    for note in report.notes:
+        console.print(Text(f"Note: {note}.", style="dim" if color else ""))
     if report.passages:
         console.print(Rule(Text(f"REUSED PASSAGES ({len(report.passages)})", style="bold" if color else ""),
                            align="left", style="dim" if color else ""))
