@@ -1277,7 +1277,9 @@ KIND_LABEL |= {"faithful:context": "supported", "edit:unrelated": "unsupported"}
 # the rewrite itself is supported, the rewrite with an edit applied keeps the edit's label
 PARA = "+para"
 KIND_LABEL |= {"faithful:paraphrase": "supported"}
-KIND_LABEL |= {k + PARA: lab for k, lab in list(KIND_LABEL.items()) if k.startswith("edit:") and k != "edit:unrelated"}
+KIND_LABEL |= {
+    k + PARA: lab for k, lab in list(KIND_LABEL.items()) if k.startswith("edit:") and k != "edit:unrelated"
+}
 # relative weights inside a label when sampling (identity and context pairs are easy)
 KIND_WEIGHT: dict[str, float] = {
     "faithful:identity": 0.5,
@@ -1592,7 +1594,8 @@ def paraphrase_candidates(root: Path, seed: int) -> list[dict]:
             if any(w.lower() not in low for w in _CAP.findall(h)):
                 continue
             base = {"premise": premise, "group": group, "corpus": "meter", "valid": valid}
-            out.append(base | {"hypothesis": h, "label": "supported", "kind": "faithful:paraphrase", "span": None})
+            faithful = {"hypothesis": h, "label": "supported", "kind": "faithful:paraphrase", "span": None}
+            out.append(base | faithful)
             rng = random.Random(f"{seed}:para:{group}:{key}")
             kinds = [k + PARA for k in (*CONTRADICTED_EDITS, *UNSUPPORTED_EDITS)]
             rng.shuffle(kinds)
@@ -1603,7 +1606,8 @@ def paraphrase_candidates(root: Path, seed: int) -> list[dict]:
                 res = apply_edit(kind, h, art, rng, premise)
                 if res is None:
                     continue
-                out.append(base | {"hypothesis": res[0], "label": KIND_LABEL[kind], "kind": kind, "span": res[1]})
+                edit = {"hypothesis": res[0], "label": KIND_LABEL[kind], "kind": kind, "span": res[1]}
+                out.append(base | edit)
                 got += 1
     return out
 
@@ -1611,8 +1615,8 @@ def paraphrase_candidates(root: Path, seed: int) -> list[dict]:
 # ====================================================================== NLI
 
 
-def read_nli(root: Path, seed: int) -> tuple[list[dict], list[dict]]:
-    files = sorted((root / "nli").glob("*.jsonl"))
+def read_nli(root: Path, seed: int, exclude: frozenset[str] = frozenset()) -> tuple[list[dict], list[dict]]:
+    files = sorted(f for f in (root / "nli").glob("*.jsonl") if f.name.split(".")[0] not in exclude)
     has_train = {f.name.split(".")[0] for f in files if f.name.split(".")[1] == "train"}
     seen: set[tuple[str, str]] = set()
     train_by: dict[str, list[dict]] = defaultdict(list)
@@ -1661,8 +1665,10 @@ def read_nli(root: Path, seed: int) -> tuple[list[dict], list[dict]]:
 FIELDS = ("premise", "hypothesis", "label", "kind", "group", "span")
 
 
-def build(root: Path, seed: int, max_news: int, max_docs: int | None = None) -> dict[str, list[dict]]:
-    nli_train, nli_valid = read_nli(root, seed) if (root / "nli").exists() else ([], [])
+def build(
+    root: Path, seed: int, max_news: int, max_docs: int | None = None, exclude: frozenset[str] = frozenset()
+) -> dict[str, list[dict]]:
+    nli_train, nli_valid = read_nli(root, seed, exclude) if (root / "nli").exists() else ([], [])
     cands = news_candidates(read_news(root), seed, max_docs)
     if max_docs is None:
         cands += paraphrase_candidates(root, seed)
@@ -1708,14 +1714,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--max-docs", type=int, default=None, help="read only this many news documents (quick runs)"
     )
+    ap.add_argument(
+        "--exclude-nli",
+        default="",
+        help="comma-separated NLI datasets to leave out (e.g. sick,mrpc for a model free of "
+        "non-commercial or research-only NLI licences)",
+    )
     ap.add_argument("--data", type=Path, default=SHARED, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     t0 = time.monotonic()
-    data = build(a.data, a.seed, a.max_news, a.max_docs)
+    data = build(a.data, a.seed, a.max_news, a.max_docs, frozenset(a.exclude_nli.split(",")) - {""})
     a.out.mkdir(parents=True, exist_ok=True)
     write_jsonl(a.out / "train.jsonl", data["train"])
     write_jsonl(a.out / "valid.jsonl", data["valid"])
-    args = {"seed": a.seed, "max_news": a.max_news, "max_docs": a.max_docs}
+    args = {"seed": a.seed, "max_news": a.max_news, "max_docs": a.max_docs, "exclude_nli": a.exclude_nli}
     (a.out / "stats.json").write_text(json.dumps(stats_of(data, args), indent=2) + "\n", encoding="utf-8")
     print(
         f"train {len(data['train'])}, valid {len(data['valid'])} pairs in {time.monotonic() - t0:.0f}s "

@@ -289,7 +289,8 @@ def train(args, train_rows, valid_rows, tokenizer) -> Path:
     def times(kind: str) -> int:
         if kind.startswith("nli:"):
             return 1
-        return args.para_weight if kind == "faithful:paraphrase" or kind.endswith("+para") else args.news_weight
+        real = kind == "faithful:paraphrase" or kind.endswith("+para")
+        return args.para_weight if real else args.news_weight
 
     pool = [i for i, r in enumerate(train_rows) for _ in range(times(r["kind"]))]
     allowed_all = [allowed_mask(r) for r in train_rows]
@@ -622,7 +623,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--news-weight", type=int, default=2, help="times each news pair is listed per epoch")
     ap.add_argument(
-        "--para-weight", type=int, default=4, help="times each pair built on a real rewrite is listed per epoch"
+        "--para-weight", type=int, default=4, help="times a pair built on a real rewrite is listed per epoch"
     )
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1: reproducible on any machine)")
     ap.add_argument("--head-lr-mult", type=float, default=10.0)
