@@ -6,10 +6,14 @@ written where the user asked, and never onto one of the inputs.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
+import stat
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import click
@@ -19,9 +23,9 @@ from unspin.types import UnspinError
 EXIT_USAGE = 2
 
 
-def _fail(message: str) -> None:
-    """One line on stderr whatever the message holds (newlines in a file name, an ASCII terminal)."""
-    line = f"unspin: error: {message}".replace("\r", "\\r").replace("\n", "\\n")
+def _say(line: str) -> None:
+    """One line on stderr whatever it holds (newlines in a file name, an ASCII terminal)."""
+    line = line.replace("\r", "\\r").replace("\n", "\\n")
     stream = sys.stderr
     if stream is not None:
         enc = getattr(stream, "encoding", None) or "utf-8"
@@ -30,7 +34,17 @@ def _fail(message: str) -> None:
             stream.flush()
         except (OSError, LookupError, ValueError):
             pass
+
+
+def _fail(message: str) -> None:
+    """``unspin: error: message`` on stderr, exit code 2."""
+    _say(f"unspin: error: {message}")
     sys.exit(EXIT_USAGE)
+
+
+def _note(message: str) -> None:
+    """``unspin: message`` on stderr; the run goes on."""
+    _say(f"unspin: {message}")
 
 
 _ASCII = str.maketrans({
@@ -67,10 +81,17 @@ def _stdout(text: str, machine: bool) -> None:
     stream.flush()
 
 
-def _write(text: str, output: str | None, inputs: list[str], force: bool, machine: bool = False) -> None:
-    if output is None:
-        _stdout(text, machine)
+def _to_stdout(output: str | None) -> bool:
+    return output is None or output == "-"
+
+
+def _check_output(output: str | None, inputs: list[str], force: bool) -> None:
+    """Refuse an output path that cannot be written before any work is done: a long comparison
+    must not end in "directory does not exist". Writing itself (``_write``) checks again, since
+    the file system may change in between."""
+    if _to_stdout(output):
         return
+    assert output is not None
     if not output.strip():
         _fail("output path is empty")
     out = Path(output)
@@ -78,30 +99,97 @@ def _write(text: str, output: str | None, inputs: list[str], force: bool, machin
     for p in inputs:
         try:
             same = resolved == Path(p).resolve() or (out.exists() and out.samefile(p))
-        except OSError:
+        except (OSError, ValueError):
             same = False
         if same:
             _fail(f"refusing to write the report over an input file: {output}")
-    if out.is_dir():
-        _fail(f"output path is a directory: {output}")
     try:
-        if out.exists() and not out.is_file():  # /dev/null, a named pipe: written to, never replaced
-            with out.open("w", encoding="utf-8") as fh:
-                fh.write(text)
+        st = os.stat(output)
+    except FileNotFoundError:
+        st = None
+        if os.path.lexists(output) and not force:  # a dangling symbolic link is there all the same
+            _fail(f"output file exists (use --force to overwrite): {output}")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            _fail(f"output path is a directory: {output}")
+        if not stat.S_ISREG(st.st_mode):  # /dev/null, a named pipe: written to, never replaced
+            if not os.access(output, os.W_OK):
+                _fail(f"cannot write {output}: permission denied")
+            return
+        if not force:
+            _fail(f"output file exists (use --force to overwrite): {output}")
+    parent = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(parent):
+        _fail(f"output directory does not exist: {out.parent}")
+    try:  # the one sure test that the directory takes a new file (permissions, read-only mounts)
+        fd, probe = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".unspin-tmp", dir=parent)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _write(text: str, output: str | None, inputs: list[str], force: bool, machine: bool = False) -> None:
+    """Write the report to ``output`` ("-" or None: standard output).
+
+    A file is written whole or not at all: the report goes to a temporary file of its own in the
+    same directory, which then becomes ``output`` by a hard link (which fails if the name exists,
+    so that of two runs writing one path without --force exactly one succeeds) or, with --force,
+    by a rename over it.
+    """
+    if _to_stdout(output):
+        _stdout(text, machine)
+        return
+    assert output is not None
+    _check_output(output, inputs, force)
+    out = Path(output)
+    data = text.encode("utf-8")
+    try:
+        if os.path.exists(output) and not out.is_file():  # a device or pipe checked above: write into it
+            with open(output, "wb") as fh:
+                fh.write(data)
             return
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
-    if out.exists() and not force:
-        _fail(f"output file exists (use --force to overwrite): {output}")
-    if not out.parent.is_dir():
-        _fail(f"output directory does not exist: {out.parent}")
-    tmp = out.with_name(f".{out.name}.unspin-tmp")
+    parent = os.path.dirname(os.path.abspath(output))
+    tmp = None
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".unspin-tmp", dir=parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, _file_mode())
+        if force:
+            os.replace(tmp, output)
+            tmp = None
+        else:
+            try:
+                os.link(tmp, output)
+            except FileExistsError:
+                _fail(f"output file exists (use --force to overwrite): {output}")
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK,
+                                     errno.ENOSYS):
+                    raise
+                # no hard links on this file system: create the file exclusively and write it
+                try:
+                    with open(output, "xb") as fh:
+                        fh.write(data)
+                except FileExistsError:
+                    _fail(f"output file exists (use --force to overwrite): {output}")
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         _fail(f"cannot write {output}: {exc.strerror or exc}")
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -120,6 +208,7 @@ def extract(file: str, fmt: str, output: str | None, force: bool) -> None:
     from unspin.ingest import load
     from unspin.report.extract import render_json, render_text
 
+    _check_output(output, [file], force)
     doc = load(file)
     text = render_json(doc) if fmt == "json" else render_text(doc)
     _write(text, output, [file], force, machine=fmt == "json")
@@ -143,7 +232,13 @@ def compare(source: str, candidate: str, extra: tuple[str, ...], fmt: str, outpu
     """Is CANDIDATE derived from SOURCE, and what did the rewrite change?"""
     from unspin.api import compare as run_compare
 
-    report = run_compare(source, candidate, extra_sources=extra, backend=backend, judge=judge)
+    _check_output(output, [source, candidate, *extra], force)
+    t = time.perf_counter()
+    sources = _load_sources([source, *extra])
+    cand_doc = _load(candidate)
+    took = time.perf_counter() - t
+    report = run_compare(sources[0], cand_doc, extra_sources=sources[1:], backend=backend, judge=judge)
+    report.timings["ingest"] = report.timings.get("ingest", 0.0) + took
     if fmt == "json":
         from unspin.report.json_report import to_json
 
@@ -155,8 +250,30 @@ def compare(source: str, candidate: str, extra: tuple[str, ...], fmt: str, outpu
     else:
         from unspin.report.terminal import render_terminal
 
-        text = render_terminal(report, color=output is None and _isatty())
+        text = render_terminal(report, color=_to_stdout(output) and _isatty())
     _write(text, output, [source, candidate, *extra], force, machine=fmt != "terminal")
+
+
+def _load(path: str):
+    from unspin.ingest import load
+
+    return load(path)
+
+
+def _load_sources(paths: list[str]) -> list:
+    """The sources, read once each; a source whose text is one already given is dropped with a
+    note: counted twice it would only repeat every omission."""
+    docs, seen = [], {}
+    for path in paths:
+        doc = _load(path)
+        if doc.text in seen:
+            first = seen[doc.text]
+            same = "" if first == path else f" (same text as {first})"
+            _note(f"ignoring duplicate source {path}{same}")
+            continue
+        seen[doc.text] = path
+        docs.append(doc)
+    return docs
 
 
 def _isatty() -> bool:

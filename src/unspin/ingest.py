@@ -4,7 +4,8 @@ Everything downstream points at characters of ``Document.text``; the ``source_ma
 way back to the input, so a finding can always be shown where the user's file has it. Bad
 input is refused here with a one-line ``UnspinError`` rather than failing somewhere later.
 
-Three kinds of input are told apart by content, not by file name:
+Three kinds of input are told apart by content (a file named .txt is HTML only when it is
+plainly an HTML document):
 
 - HTML: trafilatura extracts body and metadata (its defaults with comments off, the settings
   behind its published F1 0.958 on the Scrapinghub benchmark); its own baseline, then plain
@@ -17,9 +18,12 @@ Three kinds of input are told apart by content, not by file name:
 from __future__ import annotations
 
 import bisect
+import contextlib
+import errno
 import html as htmllib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -75,16 +79,25 @@ def _decode(data: bytes, name: str) -> str:
         # the encodings scraped text comes in: detection would find some code page for anything.
         if _too_many_controls(data.count(0), len(data)):
             raise UnspinError(f"{name}: looks like a binary file, not text or HTML")
-        for enc in ("utf-8", "cp1252"):
-            try:
-                return data.decode(enc)
-            except UnicodeDecodeError:
-                pass
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        text = _mostly_utf8(data)
+        if text is not None:
+            return text
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
         raise UnspinError(f"{name}: looks like a binary file, not text or HTML")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    text = _mostly_utf8(data)
+    if text is not None:
+        return text
     declared = _META_CHARSET.search(data[:4096])
     if declared:
         try:
@@ -107,6 +120,27 @@ def _decode(data: bytes, name: str) -> str:
         if alt is not None and _oddness(alt) <= _oddness(text):
             text = alt
     return text
+
+
+MIN_UTF8_SHARE = 0.95
+"""Share of the non-ASCII sequences that must be valid UTF-8 for a file with a few bad bytes to be
+read as UTF-8 (the bad bytes becoming U+FFFD) rather than in a legacy code page.
+
+A legacy (cp1252, Latin-1) text almost never holds a valid UTF-8 sequence by chance (that needs
+an accented capital followed by a symbol), so a file whose non-ASCII sequences are nearly all
+valid UTF-8 is UTF-8 with a few damaged bytes; reading it as cp1252 would garble every accent.
+"""
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """``data`` as UTF-8 with its invalid bytes replaced, if they are a small minority."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    if bad <= 0:
+        return None
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    good = non_ascii - bad
+    return text if good >= MIN_UTF8_SHARE * (good + bad) else None
 
 
 def _bomless_utf16(data: bytes) -> str | None:
@@ -185,15 +219,35 @@ def scrub_controls(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
+_TEXT_SUFFIXES = {".txt", ".text"}
+_HTML_STRUCTURE = re.compile(r"<(html|head|body)\b[^<>]{0,2000}>", re.I)
+_HTML_STRUCTURE_END = re.compile(r"</(?:html|head|body)\s*>", re.I)
+
+
+def _html_structure(head: str) -> bool:
+    """A page's skeleton: two of <html>, <head>, <body> opened, and one of them closed."""
+    opened = {m.group(1).lower() for m in _HTML_STRUCTURE.finditer(head)}
+    return len(opened) >= 2 and _HTML_STRUCTURE_END.search(head) is not None
+
+
 def _is_html(text: str, suffix: str) -> bool:
-    """Decide by content: a document start tag, or enough markup; the extension only breaks ties."""
+    """Decide by content: a document start tag, or enough markup; the extension breaks ties.
+
+    A file named as text (.txt) is text unless it is plainly an HTML document: prose about
+    markup ("wrap it in <b> or <span>") must not be parsed as a page and lose its words.
+    """
     head = text[:65536]
     if _HTML_START.match(head):
+        return True
+    if suffix in _TEXT_SUFFIXES:
+        return _html_structure(head)
+    if _html_structure(head):
         return True
     tags = _HTML_TAG.findall(head)
     if suffix in _HTML_SUFFIXES and tags:
         return True
-    if len(tags) >= 5:
+    closing = sum(1 for t in tags if t.startswith("</"))
+    if len(tags) >= 5 and closing >= 2:  # a fragment of markup closes what it opens; prose does not
         lines = max(1, head.count("\n"))
         return len(tags) / lines >= 0.2 or sum(map(len, tags)) / len(head) >= 0.02
     return False
@@ -205,48 +259,113 @@ def _display_name(path: str) -> str:
     return name if len(name) <= 120 else f"{name[:70]}...{name[-30:]}"
 
 
+def _not_regular(mode: int) -> str | None:
+    """What a file that is not a regular file is (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _stat_error(name: str, path: str, exc: OSError) -> UnspinError:
+    if exc.errno == errno.ELOOP:
+        return UnspinError(f"{name}: symbolic link loop (too many levels of symbolic links)")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return UnspinError(f"{name}: permission denied")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG, errno.EINVAL, None):
+        hint = ""
+        if "\n" in path or len(path) > 255:
+            hint = " (this looks like text, not a path: pass Document.from_text(text) to compare text)"
+        return UnspinError(f"{name}: no such file{hint}")
+    return UnspinError(f"{name}: cannot read the file ({exc.strerror or exc})")
+
+
+def _check_kind(name: str, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise UnspinError(f"{name}: is a directory, not a file")
+    what = _not_regular(mode)
+    if what is not None:
+        raise UnspinError(f"{name}: is {what}, not a regular file")
+
+
+def _read_bytes(path: str, name: str) -> bytes:
+    """The file's bytes: only a regular file of at most MAX_BYTES is opened and read.
+
+    A named pipe with no writer would block ``open`` for ever and a device like /dev/zero never
+    ends, so the file's kind is checked before it is opened, and again on the open descriptor
+    (opened non-blocking, in case the path changed in between).
+    """
+    if "\x00" in path:
+        raise UnspinError(f"{name}: no such file")
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise _stat_error(name, path, exc) from None
+    _check_kind(name, st.st_mode)
+    if st.st_size > MAX_BYTES:
+        raise UnspinError(f"{name}: file is too large ({st.st_size / 2**20:.1f} MB; the limit is "
+                          f"{MAX_BYTES / 2**20:.0f} MB)")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise _stat_error(name, path, exc) from None
+    try:
+        _check_kind(name, os.fstat(fd).st_mode)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except PermissionError:
+        raise UnspinError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise UnspinError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:  # the file grew after stat()
+        raise UnspinError(f"{name}: file is too large (the limit is {MAX_BYTES / 2**20:.0f} MB)")
+    return data
+
+
+_LEAD_JUNK = b" \t\r\n\f\v\x00"
+
+
+def _check_binary(data: bytes, name: str, suffix: str) -> None:
+    """Refuse PDF and other binary formats by signature (after any BOM and leading whitespace)."""
+    head = data[:1024]
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    head = head.lstrip(_LEAD_JUNK)
+    if head.startswith(b"%PDF") or suffix == ".pdf":
+        raise UnspinError(f"{name}: looks like a PDF file (a binary file, not text or HTML); save the "
+                          "article as text or HTML first")
+    if data.startswith(_BINARY_MAGIC) or head.startswith(_BINARY_MAGIC):
+        raise UnspinError(f"{name}: looks like a binary file, not text or HTML")
+
+
 def read_input(path: str | PathLike) -> tuple[str, str]:
     """Read a file and tell HTML from text: returns ``(text, "html" | "text")``."""
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     if not isinstance(path, str | PathLike):
         raise TypeError(f"expected a file path or a Document, not {type(path).__name__}")
-    name = _display_name(str(path))
-    p = Path(path)
-    try:
-        exists = "\x00" not in str(path) and p.exists()
-    except OSError:  # a name too long for the file system: most likely text passed as a path
-        exists = False
-    if not exists:
-        hint = ""
-        if "\n" in str(path) or len(str(path)) > 255:
-            hint = " (this looks like text, not a path: pass Document.from_text(text) to compare text)"
-        raise UnspinError(f"{name}: no such file{hint}")
-    if p.is_dir():
-        raise UnspinError(f"{name}: is a directory, not a file")
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise UnspinError(f"{name}: file is too large ({size / 2**20:.1f} MB; the limit is "
-                              f"{MAX_BYTES / 2**20:.0f} MB)")
-        with p.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except PermissionError:
-        raise UnspinError(f"{name}: permission denied") from None
-    except OSError as exc:
-        raise UnspinError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:  # a pipe or special file that stat() could not size
-        raise UnspinError(f"{name}: file is too large (the limit is {MAX_BYTES / 1e6:.1f} MB)")
+    spath = os.fspath(path)
+    if isinstance(spath, bytes):
+        spath = os.fsdecode(spath)
+    name = _display_name(spath)
+    suffix = Path(spath).suffix.lower() if "\x00" not in spath else ""
+    data = _read_bytes(spath, name)
     if not data.strip():
         raise UnspinError(f"{name}: file is empty")
-    if data.startswith(_BINARY_MAGIC):
-        raise UnspinError(f"{name}: looks like a binary file, not text or HTML")
+    _check_binary(data, name, suffix)
     text = _decode(data, name)
     if _looks_binary(text):
         raise UnspinError(f"{name}: looks like a binary file, not text or HTML")
     if not text.strip():
         raise UnspinError(f"{name}: file is empty")
-    return text, ("html" if _is_html(text, p.suffix.lower()) else "text")
+    return text, ("html" if _is_html(text, suffix) else "text")
 
 
 def load(path: str | PathLike) -> Document:
@@ -263,7 +382,7 @@ def extract(raw: str, kind: str, path: str | None = None) -> Document:
     if kind == "html":
         return _extract_html(raw, name, path)
     if kind == "text":
-        doc = extract_text(raw)
+        doc = extract_text(raw, name)
         doc.path = path
         return doc
     raise ValueError(f"unknown input kind: {kind!r}")
@@ -273,30 +392,84 @@ def extract(raw: str, kind: str, path: str | None = None) -> Document:
 # building documents
 
 
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+"""Format characters that show nothing: soft hyphen, zero-width space, non-joiner and joiner, word
+joiner, zero-width no-break space. Inside a word ("Bid\u200ben") they would split it for
+matching, so the body leaves them out; the source map skips them, so every body character still
+maps to the input character it is."""
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+
+
+def drop_invisible(text: str) -> str:
+    """``text`` without its invisible format characters (see ``INVISIBLE``)."""
+    return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
+
+
+def _visible_pieces(line: str, at: int | None) -> list[tuple[str, int | None]]:
+    """The pieces of ``line`` (at input offset ``at``) between its invisible characters, with their
+    input offsets, trimmed of the whitespace the removal leaves at either end."""
+    if not _INVISIBLE.search(line):
+        return [(line, at)]
+    pieces = [(t, None if at is None else at + o) for t, o in _visible_pieces_raw(line, 0)]
+    while pieces and not pieces[0][0].strip():
+        pieces.pop(0)
+    while pieces and not pieces[-1][0].strip():
+        pieces.pop()
+    if pieces:
+        first, first_at = pieces[0]
+        cut = len(first) - len(first.lstrip())
+        pieces[0] = (first[cut:], None if first_at is None else first_at + cut)
+        last, last_at = pieces[-1]
+        pieces[-1] = (last.rstrip(), last_at)
+    return pieces
+
+
+def _visible_pieces_raw(text: str, at: int) -> list[tuple[str, int]]:
+    """The pieces of ``text`` (at input offset ``at``) between its invisible characters."""
+    out, pos = [], 0
+    for m in _INVISIBLE.finditer(f"{text}\u200b"):  # the sentinel closes the last piece
+        if m.start() > pos:
+            out.append((text[pos:m.start()], at + pos))
+        pos = m.end()
+    return out
+
+
 def _build(paragraphs: list[Paragraph], raw: str, **meta) -> Document:
-    """Join paragraphs into a Document: blank line between paragraphs, newline between their lines."""
+    """Join paragraphs into a Document: blank line between paragraphs, newline between their lines.
+
+    Invisible format characters are left out of the body (see ``INVISIBLE``); the source map
+    runs skip them, so it stays true.
+    """
     parts: list[str] = []
     bounds: list[tuple[int, int]] = []
     runs: list[tuple[int, int, int]] = []
     pos = 0
     for para in paragraphs:
-        if not para:
+        lines = [pieces for line, at in para if (pieces := _visible_pieces(line, at))]
+        if not lines:
             continue
         if parts:
             parts.append("\n\n")
             pos += 2
         start = pos
-        for j, (line, at) in enumerate(para):
+        for j, pieces in enumerate(lines):
             if j:
                 parts.append("\n")
                 pos += 1
-            if at is not None and line:
-                runs.append((pos, at, len(line)))
-            parts.append(line)
-            pos += len(line)
+            for piece, at in pieces:
+                if at is not None and piece:
+                    runs.append((pos, at, len(piece)))
+                parts.append(piece)
+                pos += len(piece)
         bounds.append((start, pos))
     text = "".join(parts)
     spans = [Span(a, b, text[a:b]) for a, b in bounds]
+    for key in ("title", "site_name"):
+        if meta.get(key):
+            meta[key] = drop_invisible(meta[key])
+    for key in ("authors", "tags"):
+        if meta.get(key):
+            meta[key] = [drop_invisible(v) for v in meta[key]]
     return Document(text=text, paragraphs=spans, raw=raw, source_map=runs, **meta)
 
 
@@ -318,7 +491,10 @@ def document_from_plain_text(text: str, **meta) -> Document:
             paragraphs.append([])
         paragraphs[-1].append((ln.text, ln.start))
     meta.setdefault("input_format", "text")
-    return _build(paragraphs, text, **meta)
+    doc = _build(paragraphs, text, **meta)
+    if not doc.paragraphs:  # nothing but invisible characters
+        raise UnspinError(f"{_display_name(meta.get('path') or 'text')}: input is empty")
+    return doc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -520,7 +696,9 @@ _COMMENTISH = re.compile(r"comment|repl|respon|discussion|conversation|thoughts"
 _PURE_NUMBER = re.compile(r"[\d.,]+[kKmM]?")
 
 # clutter that never occurs in a clean article: one such line is enough to call the text a page
-_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{3}\s?\d{3}\s?\d{3,4}\b|\+\d[\d\s]{8,}\d")
+# (an address starts where a run of address characters starts: trying every position inside a
+# long run, each scanning to its end, would take quadratic time on a 500,000-letter "word")
+_CONTACT = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{3}\s?\d{3}\s?\d{3,4}\b|\+\d[\d\s]{8,}\d")
 _TIPLINE = re.compile(r"\b(?:news\s?desk|got a (?:story|tip)|stor(?:y|ies) (?:for us|tips?)|tip-?offs? to|"
                       r"we pay|pay for (?:your )?stor|contact us|email us|get in touch|send us)\b", re.I)
 _STRONG_CLUTTER = {"copyright", "breadcrumb", "tags", "date", "counter", "cookies", "reading-time"}
@@ -543,16 +721,19 @@ class _Unit:
 def _units(lines: list[_Line]) -> list[_Unit]:
     """Lines, with a hard-wrapped line joined to the one it continues (see ``_continues``)."""
     groups: list[list[_Line]] = []
+    group_words = 0  # words in groups[-1], kept as a running sum (a sum per line is quadratic)
     width = _wrap_width(lines)
     for ln in lines:
         # a short line on its own (a menu item, a label) is page furniture more often than the
         # start of a wrapped sentence
         prev = groups[-1][-1] if groups else None
         if prev and _continues(prev, ln, width) and (
-                sum(x.words for x in groups[-1]) >= 5 or _run_on(prev.text) and _lower_start(ln.text)):
+                group_words >= 5 or _run_on(prev.text) and _lower_start(ln.text)):
             groups[-1].append(ln)
+            group_words += ln.words
         else:
             groups.append([ln])
+            group_words = ln.words
     units = []
     for g in groups:
         units.append(_Unit(g, " ".join(ln.text for ln in g), sum(ln.size for ln in g),
@@ -865,13 +1046,22 @@ def _metadata(units: list[_Unit], a: int, b: int) -> tuple[dict, int | None]:
     return meta, title_i
 
 
-def extract_text(raw: str) -> Document:
-    """The article in a plain text: unchanged if it is clean, else stripped of the page's clutter."""
+def extract_text(raw: str, name: str = "input") -> Document:
+    """The article in a plain text: unchanged if it is clean, else stripped of the page's clutter.
+
+    A text longer than a comparison accepts is refused here, before the stripper, which would
+    otherwise keep one article's worth of a huge text and silently drop the rest.
+    """
+    from unspin.segment import MAX_TEXT_CHARS
+
+    if len(raw) > MAX_TEXT_CHARS:
+        raise UnspinError(f"{name}: text is too long ({len(raw):,} characters; the limit is "
+                          f"{MAX_TEXT_CHARS:,}); split it into articles")
     units = _units(_lines(scrub_controls(raw)))
     if not _has_clutter(units):
         doc = document_from_plain_text(raw)
         for u in units[:4]:
-            doc.authors = _authors_from_byline(u.text)
+            doc.authors = [drop_invisible(a) for a in _authors_from_byline(u.text)]
             if doc.authors:
                 break
         return doc
@@ -889,7 +1079,8 @@ def extract_text(raw: str) -> Document:
     if not body:  # nothing reads as an article: better the whole text than nothing
         return document_from_plain_text(raw)
     paragraphs = [[(ln.text, ln.start) for ln in u.lines] for u in body]
-    return _build(paragraphs, raw, input_format="text", **meta)
+    doc = _build(paragraphs, raw, input_format="text", **meta)
+    return doc if doc.paragraphs else document_from_plain_text(raw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -903,48 +1094,85 @@ _HTML_TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template|svg|head)\b[^>]*>.*?(?:</\1\s*>|\Z)|"
     r"<!?/?([A-Za-z][\w:-]*)?[^>]*>|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|(\s+)|"
     r"[^<&\s]+(?: [^<&\s]+)*|[<&]", re.S)  # words joined by single spaces form one exact piece
+# After the last ">" no tag can close, so there the tag alternatives are left out: tried at each
+# of many "<" with no ">" after them, each would scan to the end of the input (quadratic time).
+_HTML_TOKEN_TAIL = re.compile(
+    r"<!--.*?(?:-->|\Z)|(?!)()()|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|(\s+)|"
+    r"[^<&\s]+(?: [^<&\s]+)*|[<&]", re.S)  # the same groups: 1 and 2 never match, 3 is whitespace
+
+
+def _html_tokens(raw: str):
+    """``(token, start, script_name, tag_name, whitespace)`` for each token of ``raw`` (see
+    ``_HTML_TOKEN``), in linear time."""
+    last = raw.rfind(">") + 1
+    pos = 0
+    for m in _HTML_TOKEN.finditer(raw, 0, last):
+        tok = m.group()
+        if m.end() == last and last < len(raw) and (
+                (tok.startswith("<!--") and not tok.endswith("-->"))
+                or (m.group(1) and not re.search(rf"</{m.group(1)}\s*>\Z", tok))):
+            # a comment or script left open runs to the end of the input, past the last ">"
+            yield raw[m.start():], m.start(), m.group(1), m.group(2), m.group(3)
+            return
+        yield tok, m.start(), m.group(1), m.group(2), m.group(3)
+        pos = m.end()
+    for m in _HTML_TOKEN_TAIL.finditer(raw, pos):
+        yield m.group(), m.start(), None, None, m.group(3)
 
 
 class _HtmlView:
     """The visible text of an HTML page with whitespace collapsed, and where each piece came from.
 
-    Tags vanish (block tags leave a space), entities are decoded and script/style bodies are
-    skipped, so extracted paragraphs can be found in it and mapped back to input offsets.
+    Tags vanish (block tags leave a space), entities are decoded, script/style bodies are
+    skipped and invisible format characters (see ``INVISIBLE``) dropped, so extracted paragraphs
+    can be found in it and mapped back to input offsets. ``breaks`` are the view offsets of block
+    tags, where a flat reading of the page starts a new paragraph.
     """
 
     def __init__(self, raw: str) -> None:
         parts: list[str] = []
         self.pieces: list[tuple[int, int, int, bool]] = []  # (view_start, raw_start, length, exact)
+        self.breaks: list[int] = []
         pos = 0
         last_space = True
 
         def add(text: str, raw_start: int, exact: bool) -> None:
             nonlocal pos, last_space
+            if last_space and text[:1] == " ":  # a space left by a dropped invisible character
+                text, raw_start = text[1:], raw_start + 1
+            if not text:
+                return
             parts.append(text)
             self.pieces.append((pos, raw_start, len(text), exact))
             pos += len(text)
-            last_space = text == " "
+            last_space = text[-1] == " "
 
-        for m in _HTML_TOKEN.finditer(raw):
-            tok = m.group()
+        for tok, at, script, name, space in _html_tokens(raw):
             if tok[0] == "<" and len(tok) > 1:
-                block = m.group(1) or tok.startswith("<!") or (m.group(2) or "").lower() not in _INLINE_TAGS
+                block = script or tok.startswith("<!") or (name or "").lower() not in _INLINE_TAGS
                 if block and not last_space:
-                    add(" ", m.start(), False)
-            elif m.group(3) is not None:  # whitespace
+                    add(" ", at, False)
+                if script or (name and name.lower() not in _INLINE_TAGS):
+                    self.breaks.append(pos)
+            elif space is not None:  # whitespace
                 if not last_space:
-                    add(" ", m.start(), tok[0] == " ")
+                    add(" ", at, tok[0] == " ")
             elif tok[0] == "&" and len(tok) > 1:
                 text = htmllib.unescape(tok)
                 if text == tok:
-                    add(tok, m.start(), True)
+                    add(tok, at, True)
                 elif text.isspace():
                     if not last_space:
-                        add(" ", m.start(), False)
+                        add(" ", at, False)
                 else:
-                    add(text, m.start(), False)
+                    text = drop_invisible(text)
+                    if text:
+                        add(text, at, False)
+            elif _INVISIBLE.search(tok):
+                for piece, piece_at in _visible_pieces_raw(tok, at):
+                    add(piece, piece_at, True)
             else:
-                add(tok, m.start(), True)
+                add(tok, at, True)
         self.text = "".join(parts)
         self.starts = [p[0] for p in self.pieces]
 
@@ -1042,9 +1270,48 @@ def _drop_title(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs
 
 
+def _too_deep(raw: str) -> bool:
+    """Whether libxml2 gives up on the page's nesting (it stops at 256 levels, so trafilatura and
+    lxml see only the part of the page above the limit and silently lose the rest)."""
+    if raw.count("<") < 256:  # fewer tags than the limit: nothing to check
+        return False
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(collect_ids=False, encoding="utf-8")
+    with contextlib.suppress(Exception):  # lxml raises several parser error types on broken input
+        lxml.html.document_fromstring(raw.encode("utf-8", errors="replace"), parser=parser)
+    limit = lxml.etree.ErrorTypes.ERR_RESOURCE_LIMIT
+    return any(e.type == limit or "Excessive depth" in e.message for e in parser.error_log)
+
+
+def _flat_paragraphs(view: _HtmlView) -> list[str]:
+    """The page's visible text cut at its block tags: every non-empty block a paragraph."""
+    out: list[str] = []
+    prev = 0
+    for b in [*view.breaks, len(view.text)]:
+        if b > prev:
+            para = " ".join(view.text[prev:b].split())
+            if para:
+                out.append(para)
+            prev = b
+    return out
+
+
+MAX_HTML_ELEMENTS = 200_000
+"""Most start tags an HTML input may hold. A long article page has a few thousand; the parse
+trees behind extraction cost about 1 KB and 50 microseconds per element, so five megabytes of
+bare tags (a million elements) would take a minute and a gigabyte to find nothing."""
+_START_TAG = re.compile(r"<[A-Za-z]")
+
+
 def _extract_html(raw: str, name: str, path: str | None) -> Document:
     import trafilatura
 
+    elements = len(_START_TAG.findall(raw))
+    if elements > MAX_HTML_ELEMENTS:
+        raise UnspinError(f"{name}: too many HTML elements for an article page ({elements:,}; the limit is "
+                          f"{MAX_HTML_ELEMENTS:,})")
     text_in = scrub_controls(raw)  # same length as raw: offsets into it are input offsets
     meta: dict = {}
     paragraphs: list[str] = []
@@ -1064,7 +1331,19 @@ def _extract_html(raw: str, name: str, path: str | None) -> Document:
             "site_name": (result.sitename or "").strip() or None,
             "url": result.url or None,
         }
-    if not _has_article(paragraphs):
+    for key in ("title", "site_name"):
+        if meta.get(key):
+            meta[key] = drop_invisible(meta[key]).strip() or None
+    for key in ("authors", "tags"):
+        if meta.get(key):
+            meta[key] = [v for v in (drop_invisible(v).strip() for v in meta[key]) if v]
+    view = None
+    if _too_deep(text_in):
+        # The parser stopped at its nesting limit, so everything extracted from its tree lacks
+        # the text nested deeper: read the page flat instead, every block a paragraph.
+        view = _HtmlView(text_in)
+        paragraphs = _flat_paragraphs(view)
+    elif not _has_article(paragraphs):
         try:
             text = trafilatura.baseline(text_in)[1]
         except Exception:  # as above
@@ -1073,11 +1352,12 @@ def _extract_html(raw: str, name: str, path: str | None) -> Document:
         if not any(_SENT_PUNCT.search(p + " ") for p in paragraphs
                    if len(_WORD.findall(p)) >= MIN_ARTICLE_WORDS):
             paragraphs = _paragraphs_from_lxml(text_in)
-    paragraphs = [" ".join(p.split()) for p in paragraphs]
+    paragraphs = [q for q in (" ".join(drop_invisible(p).split()) for p in paragraphs) if q]
     paragraphs = _drop_title(paragraphs, meta.get("title"))
     if not _has_article(paragraphs):
         raise UnspinError(f"{name}: no article text found in the HTML")
-    view = _HtmlView(text_in)
+    if view is None:
+        view = _HtmlView(text_in)
     parts: list[str] = []
     spans: list[Span] = []
     runs: list[tuple[int, int, int]] = []
