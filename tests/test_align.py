@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from conftest import SHARED
 
@@ -152,3 +153,98 @@ def test_shared_runs_and_verbatim_mask():
     runs = shared_runs(src, cand)
     assert runs.max() == 7
     assert verbatim_mask(runs).sum() == 7
+
+
+def _runs_by_matches(src: list[str], cand: list[str]) -> list[int]:
+    """The longest shared run ending at each candidate word, by dynamic programming over every
+    matching position: the plain definition ``shared_runs`` must agree with."""
+    out, prev = [], {}
+    where: dict[str, list[int]] = {}
+    for p, t in enumerate(src):
+        where.setdefault(t, []).append(p)
+    for t in cand:
+        cur = {p: prev.get(p - 1, 0) + 1 for p in where.get(t, ())}
+        out.append(max(cur.values(), default=0))
+        prev = cur
+    return out
+
+
+def test_shared_runs_agrees_with_the_plain_definition():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(400):
+        vocab = rng.choice([1, 2, 3, 6, 30])
+        src = [str(rng.randrange(vocab)) for _ in range(rng.randrange(0, 50))]
+        cand = [str(rng.randrange(vocab)) for _ in range(rng.randrange(0, 50))]
+        if src and rng.random() < 0.4:  # plant a copied stretch
+            a = rng.randrange(len(src))
+            cand[5:5] = src[a:a + rng.randrange(1, 25)]
+        assert shared_runs(src, cand).tolist() == _runs_by_matches(src, cand), (src, cand)
+
+
+def test_shared_runs_is_linear_on_common_words():
+    # "the" 20,000 times on each side: 400 million matching positions for a dynamic programme
+    src = ["the", "a", "of"] * 20_000
+    cand = ["the", "of", "a"] * 20_000
+    runs = shared_runs(src, cand)
+    assert runs.max() == 1 and len(runs) == 60_000
+    assert shared_runs(src, src[1:]).max() == 59_999
+
+
+def _dense_shared(src_sets, cand_sets, weight=None):
+    out = np.zeros((len(src_sets), len(cand_sets)))
+    for i, f in enumerate(src_sets):
+        for j, g in enumerate(cand_sets):
+            common = list(f & g)
+            out[i, j] = len(common) if weight is None else float(
+                weight(np.array([hash(w) for w in common], dtype=np.int64)).sum()) if common else 0.0
+    return out
+
+
+def test_feature_join_blocks_and_dense_counts_are_exact(monkeypatch):
+    """The sparse join cut into blocks, and common features counted densely, give the same
+    matrices as one join (counts exactly; idf mass to float32 rounding of the same sums)."""
+    import random
+
+    import unspin.align as al
+
+    rng = random.Random(3)
+    words = [f"w{k}" for k in range(40)]
+    src = [set(rng.sample(words[: rng.choice([5, 40])], rng.randrange(0, 6))) for _ in range(60)]
+    cand = [set(rng.sample(words, rng.randrange(0, 12))) for _ in range(50)] + [set(words)] * 5
+    keys = np.array(sorted({hash(w) for w in words}), dtype=np.int64)
+    values = np.linspace(1.0, 3.0, len(keys))
+
+    def weight(k):
+        return values[np.searchsorted(keys, k)]
+
+    base_counts, base_mass = al._shared(src, cand), al._shared(src, cand, weight)
+    assert np.array_equal(base_counts, _dense_shared(src, cand).astype(np.float32))
+    assert np.allclose(base_mass, _dense_shared(src, cand, weight), rtol=1e-6)
+    for chunk, dense_min, share, most in ((7, 10**12, 1.0, 2048), (10**9, 1, 1e-9, 2048),
+                                          (50, 20, 0.01, 2048), (50, 1, 1e-9, 3)):
+        monkeypatch.setattr(al, "JOIN_CHUNK", chunk)
+        monkeypatch.setattr(al, "DENSE_MIN", dense_min)
+        monkeypatch.setattr(al, "DENSE_SHARE", share)
+        monkeypatch.setattr(al, "DENSE_MAX", most)
+        assert np.array_equal(al._shared(src, cand), base_counts)
+        assert np.array_equal(al._shared(src, cand, weight), base_mass)
+    monkeypatch.setattr(al, "_blas", False)  # no threadpoolctl: no dense product either
+    assert not al.blas_pinnable()
+    assert np.array_equal(al._shared(src, cand), base_counts)
+
+
+def test_repeated_sentences_score_as_their_first_copy(encoder, monkeypatch):
+    """Pair scores of repeated sentences are computed once and spread: the same matrices as
+    when every copy is scored on its own."""
+    import unspin.align as al
+
+    para = SOURCE.split("\n\n")
+    src_text = "\n\n".join([para[0], para[1], para[0], para[0]])
+    cand_text = "\n\n".join([para[1], para[0], para[1]])
+    spread = align([_seg(src_text)], _seg(cand_text), encoder)
+    monkeypatch.setattr(al, "_distinct", lambda texts: (list(range(len(texts))), None))
+    each = align([_seg(src_text)], _seg(cand_text), encoder)
+    assert np.array_equal(spread.similarity, each.similarity)
+    assert spread.links == each.links and spread.coverage == each.coverage

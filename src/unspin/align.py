@@ -13,6 +13,7 @@ articles aligns in about 20 ms with model2vec encoding included.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,11 +31,14 @@ BONUS_NEAR = 0.05  # a short skip forward (an omission) or the same sentence aga
 LEX_FLOOR, LEX_SPAN = 0.05, 0.20  # lexical support below LEX_FLOOR + LEX_SPAN damps the cosine
 SEM_LOW, SEM_HIGH = 0.30, 0.85  # cosine mapped to 0 and 1 when the encoder gives no cos_range
 JUMP = 0.04  # cost of jumping elsewhere in the source (reordering), so far jumps need more evidence
-MAX_PAIRS = 6_000_000  # sentence pairs (~2,450 x 2,450): about 0.5 GB of pair matrices
+MAX_PAIRS = 16_000_000  # sentence pairs (4,000 x 4,000, ~80,000 words a side): ~0.8 GB of pair matrices
 # Fuzzy ratio costs about len(s) * len(c) per pair: past this many character cells in all
 # (~3 s; 2,500 x 2,500 ordinary sentences need about 1.4e11) each text is cut to a prefix.
 RATIO_CELLS = 1.5e11
 VERBATIM_RUN = 6  # words: a shared run at least this long counts as verbatim copy
+JOIN_CHUNK = 2_000_000  # matches per block of the sparse feature join (~110 MB of index arrays)
+DENSE_SHARE, DENSE_MIN = 1 / 1024, 4096  # a feature matching this many pairs is counted densely
+DENSE_MAX = 2048  # features counted densely at most (incidence matrices of rows x DENSE_MAX)
 
 _STOPWORD_TEXT = """
 a about above after again against all also am an and any are as at be because been before being
@@ -109,33 +113,98 @@ def _keys(sets: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
 def _shared(src_sets: list[set[str]], cand_sets: list[set[str]], weight=None) -> np.ndarray:
     """Shared feature mass of every (source, candidate) pair of feature sets.
 
-    A sparse join (sort + searchsorted) rather than a dense incidence product: no BLAS call,
-    whose threads stall on a busy two-core machine, and memory follows the matches only.
-    ``weight`` maps feature hashes to weights (idf); None counts features.
+    A sparse join (sort + searchsorted): memory follows the matches, not the features. The
+    join is run over blocks of source rows of at most JOIN_CHUNK matches each, so a feature
+    found in thousands of sentences on both sides (" the" in a long pair, or repeated text)
+    cannot make it unbounded; each pair's sum is still made in the same order. Counting
+    (``weight`` None), such common features (more than 1/DENSE_SHARE of all pairs) go
+    through a dense incidence product instead, where BLAS can be held to one thread (whose
+    threads otherwise stall on a busy machine): integer counts, so exact whatever the order.
+    ``weight`` maps feature hashes to weights (idf).
     """
     ks, rs = _keys(src_sets)
     kc, rc = _keys(cand_sets)
     m, n = len(src_sets), len(cand_sets)
+    out = np.zeros((m, n), dtype=np.float32)
     order = np.argsort(kc, kind="stable")
     kc, rc = kc[order], rc[order]
     left = np.searchsorted(kc, ks, "left")
     cnt = np.searchsorted(kc, ks, "right") - left
+    if weight is None and len(ks) and blas_pinnable():
+        _, inv, df = np.unique(ks, return_inverse=True, return_counts=True)
+        pairs = df[inv] * cnt
+        heavy = (pairs >= max(DENSE_MIN, m * n * DENSE_SHARE)) & (cnt > 0)
+        if heavy.any():
+            feats, first = np.unique(ks[heavy], return_index=True)
+            if len(feats) > DENSE_MAX:  # the commonest only: the incidence matrices stay small
+                feats = np.sort(feats[np.argsort(-pairs[heavy][first], kind="stable")[:DENSE_MAX]])
+                heavy &= np.isin(ks, feats)
+            a = np.zeros((m, len(feats)), dtype=np.float32)
+            a[rs[heavy], np.searchsorted(feats, ks[heavy])] = 1.0
+            in_c = np.isin(kc, feats)
+            b = np.zeros((n, len(feats)), dtype=np.float32)
+            b[rc[in_c], np.searchsorted(feats, kc[in_c])] = 1.0
+            with single_blas_thread():
+                out += a @ b.T
+            del a, b
+            cnt = np.where(heavy, 0, cnt)
     total = int(cnt.sum())
     if total == 0:
-        return np.zeros((m, n), dtype=np.float32)
-    src_rows = np.repeat(rs, cnt)
-    offs = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    cand_rows = rc[np.repeat(left, cnt) + offs]
-    w = None if weight is None else np.repeat(weight(ks), cnt)
-    out = np.bincount(src_rows * n + cand_rows, weights=w, minlength=m * n)
-    return out.reshape(m, n).astype(np.float32)
+        return out
+    w_all = None if weight is None else weight(ks)
+    # entries are in source-row order: cut them into blocks of whole rows
+    row_end = np.cumsum(np.bincount(rs, minlength=m))
+    per_row = np.bincount(rs, weights=cnt, minlength=m)
+    r0 = 0
+    while r0 < m:
+        acc = np.cumsum(per_row[r0:])
+        r1 = r0 + max(1, int(np.searchsorted(acc, JOIN_CHUNK, "right")))
+        e0 = int(row_end[r0 - 1]) if r0 else 0
+        e1 = int(row_end[r1 - 1])
+        c = cnt[e0:e1]
+        sub = int(c.sum())
+        if sub:
+            src_rows = np.repeat(rs[e0:e1] - r0, c)
+            offs = np.arange(sub) - np.repeat(np.cumsum(c) - c, c)
+            cand_rows = rc[np.repeat(left[e0:e1], c) + offs]
+            w = None if w_all is None else np.repeat(w_all[e0:e1], c)
+            block = np.bincount(src_rows * n + cand_rows, weights=w, minlength=(r1 - r0) * n)
+            out[r0:r1] += block.reshape(r1 - r0, n).astype(np.float32)
+        r0 = r1
+    return out
 
 
-def _char_cosine(src: _Side, cand: _Side) -> np.ndarray:
+def blas_pinnable() -> bool:
+    """Whether ``single_blas_thread`` can hold BLAS to one thread (threadpoolctl installed)."""
+    single_blas_thread()
+    return _blas is not False
+
+
+def single_blas_thread():
+    """A context in which BLAS runs on one thread (threadpoolctl, when installed): matrix
+    products of this size gain little from a second thread, and on a busy machine, or with
+    a process per core, the extra threads only compete."""
+    global _blas
+    if _blas is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _blas = ThreadpoolController()
+        except Exception:  # not installed, or no BLAS it knows: run as configured
+            _blas = False
+    if _blas is False:
+        return contextlib.nullcontext()
+    return _blas.limit(limits=1, user_api="blas")
+
+
+_blas = None
+
+
+def _char_cosine(src_grams: list[set[str]], cand_grams: list[set[str]]) -> np.ndarray:
     """Cosine of binary character 4-gram sets, rows source, columns candidate."""
-    shared = _shared(src.grams, cand.grams)
-    ns = np.sqrt(np.array([max(len(g), 1) for g in src.grams], dtype=np.float32))
-    nc = np.sqrt(np.array([max(len(g), 1) for g in cand.grams], dtype=np.float32))
+    shared = _shared(src_grams, cand_grams)
+    ns = np.sqrt(np.array([max(len(g), 1) for g in src_grams], dtype=np.float32))
+    nc = np.sqrt(np.array([max(len(g), 1) for g in cand_grams], dtype=np.float32))
     return shared / ns[:, None] / nc[None, :]
 
 
@@ -186,37 +255,74 @@ def _combine(lexical, semantic, ratio, rng=(SEM_LOW, SEM_HIGH)):
 
 @dataclass
 class _Matrices:
+    """Pair matrices, rows candidate, columns source."""
+
     sim: np.ndarray
-    lexical: np.ndarray
-    semantic: np.ndarray
-    ratio: np.ndarray
     cont_c: np.ndarray  # share of candidate content (idf-weighted) found in the source sentence
     cont_s: np.ndarray  # share of source content found in the candidate sentence
 
 
+def _distinct(texts: list[str]) -> tuple[list[int], np.ndarray | None]:
+    """First index of each distinct text, and each text's row among those (None: all distinct)."""
+    row: dict[str, int] = {}
+    firsts: list[int] = []
+    inv = np.zeros(len(texts), dtype=np.int64)
+    for i, t in enumerate(texts):
+        k = row.get(t)
+        if k is None:
+            k = row[t] = len(firsts)
+            firsts.append(i)
+        inv[i] = k
+    if len(firsts) == len(texts):
+        return firsts, None
+    return firsts, inv
+
+
 def _pair_matrices(src: _Side, cand: _Side, es: np.ndarray, ec: np.ndarray, idf: _Idf,
                    rng: tuple[float, float]) -> _Matrices:
-    overlap = _shared(src.stems, cand.stems, idf)  # idf mass shared, rows source, cols candidate
-    mass_s = np.array([idf.mass(f) for f in src.stems], dtype=np.float32)[:, None]
-    mass_c = np.array([idf.mass(f) for f in cand.stems], dtype=np.float32)[None, :]
+    """Similarity and content shares of every sentence pair.
+
+    The lexical parts depend on the two texts alone, so they are computed once per pair of
+    distinct texts and spread over repeats (a paragraph pasted 1,000 times costs one); the
+    encoder's cosine is a product over all rows as it is.
+    """
+    us, inv_s = _distinct(src.texts)
+    uc, inv_c = _distinct(cand.texts)
+    s_stems, c_stems = [src.stems[i] for i in us], [cand.stems[i] for i in uc]
+    overlap = _shared(s_stems, c_stems, idf)  # idf mass shared, rows source, cols candidate
+    mass_s = np.array([idf.mass(f) for f in s_stems], dtype=np.float32)[:, None]
+    mass_c = np.array([idf.mass(f) for f in c_stems], dtype=np.float32)[None, :]
     cont_s = overlap / np.maximum(mass_s, 1e-6)
     cont_c = overlap / np.maximum(mass_c, 1e-6)
     dice = 2 * overlap / np.maximum(mass_s + mass_c, 1e-6)
-    chars = _char_cosine(src, cand)
+    del overlap
+    chars = _char_cosine([src.grams[i] for i in us], [cand.grams[i] for i in uc])
     lexical = np.clip(0.5 * dice + 0.5 * chars, 0.0, 1.0)
+    del chars
     st, ct = src.texts, cand.texts
     cells = float(sum(map(len, st))) * float(sum(map(len, ct)))
+    cap = None
     if cells > RATIO_CELLS:  # only on pathological inputs (long unpunctuated runs)
         cap = max(100, int((RATIO_CELLS / max(len(st) * len(ct), 1)) ** 0.5))
-        st, ct = [t[:cap] for t in st], [t[:cap] for t in ct]
+    st, ct = [st[i][:cap] for i in us], [ct[i][:cap] for i in uc]
     ratio = process.cdist(st, ct, scorer=fuzz.ratio, processor=utils.default_process,
                           dtype=np.uint8, workers=1).astype(np.float32) / 100.0
-    semantic = (es @ ec.T).astype(np.float32) if es.size and ec.size else np.zeros_like(lexical)
     # A shared run of short function words is not evidence; damp ratio unless content agrees.
     ratio = np.where(dice > 0.3, ratio, ratio * 0.6)
+    del dice
+    if inv_s is not None or inv_c is not None:  # spread over the repeats
+        rows = slice(None) if inv_s is None else inv_s
+        cols = slice(None) if inv_c is None else inv_c
+        lexical, ratio = lexical[rows][:, cols], ratio[rows][:, cols]
+        cont_s, cont_c = cont_s[rows][:, cols], cont_c[rows][:, cols]
+    if es.size and ec.size:
+        with single_blas_thread():
+            semantic = (es @ ec.T).astype(np.float32)
+    else:
+        semantic = np.zeros_like(lexical)
     sim = _combine(lexical, semantic, ratio, rng)
-    return _Matrices(sim.T.copy(), lexical.T.copy(), semantic.T.copy(), ratio.T.copy(),
-                     cont_c.T.copy(), cont_s.T.copy())
+    del lexical, semantic, ratio
+    return _Matrices(sim.T.copy(), cont_c.T.copy(), cont_s.T.copy())
 
 
 def _viterbi(sim: np.ndarray) -> list[int]:
@@ -347,20 +453,63 @@ def _conveyed(sc: dict[str, float], kind: str) -> tuple[float, float]:
 def shared_runs(src_tokens: list[str], cand_tokens: list[str]) -> np.ndarray:
     """For every candidate word, the length of the longest shared word run ending there.
 
-    Dynamic programming over matching positions only (sparse), so cost follows the number
-    of word matches rather than the product of the lengths.
+    That is the longest suffix of the candidate up to that word which occurs anywhere in the
+    source: a suffix automaton of the source answers it in time linear in both lengths, where
+    a dynamic programme over matching positions grows with the product of the counts of
+    common words ("the" 2,000 times on each side of a long pair: 4 million matches).
     """
     out = np.zeros(len(cand_tokens), dtype=np.int32)
-    where: dict[str, list[int]] = {}
-    for p, t in enumerate(src_tokens):
-        where.setdefault(t, []).append(p)
-    prev: dict[int, int] = {}
+    if not src_tokens or not cand_tokens:
+        return out
+    nxt, link, length = _suffix_automaton(src_tokens)
+    v = cur = 0
     for k, t in enumerate(cand_tokens):
-        cur = {p: prev.get(p - 1, 0) + 1 for p in where.get(t, ())}
-        if cur:
-            out[k] = max(cur.values())
-        prev = cur
+        go = nxt[v].get(t)
+        if go is None:
+            while v and t not in nxt[v]:
+                v = link[v]
+            go = nxt[v].get(t)
+            if go is None:  # v is the root: the word is not in the source
+                cur = 0
+                continue
+            cur = length[v]
+        v = go
+        cur += 1
+        out[k] = cur
     return out
+
+
+def _suffix_automaton(seq: list[str]) -> tuple[list[dict[str, int]], list[int], list[int]]:
+    """Transitions, suffix links and longest lengths of the suffix automaton of ``seq``
+    (at most 2 * len(seq) states; the root is 0, its link -1)."""
+    nxt: list[dict[str, int]] = [{}]
+    link = [-1]
+    length = [0]
+    last = 0
+    for t in seq:
+        cur = len(length)
+        nxt.append({})
+        length.append(length[last] + 1)
+        link.append(0)
+        p = last
+        while p != -1 and t not in nxt[p]:
+            nxt[p][t] = cur
+            p = link[p]
+        if p != -1:
+            q = nxt[p][t]
+            if length[p] + 1 == length[q]:
+                link[cur] = q
+            else:
+                clone = len(length)
+                nxt.append(dict(nxt[q]))
+                length.append(length[p] + 1)
+                link.append(link[q])
+                while p != -1 and nxt[p].get(t) == q:
+                    nxt[p][t] = clone
+                    p = link[p]
+                link[q] = link[cur] = clone
+        last = cur
+    return nxt, link, length
 
 
 def verbatim_mask(runs: np.ndarray, min_run: int = VERBATIM_RUN) -> np.ndarray:

@@ -16,11 +16,12 @@ candidate sentence keeps a few seeds, and a 5-gram seen too often in the source
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
 
-from unspin.align import STOPWORDS, shared_runs, tokens, verbatim_mask
+from unspin.align import STOPWORDS, VERBATIM_RUN, tokens
 from unspin.types import Alignment, Passage, Segmented, Span
 
 SEED_SIM = 0.65  # a sentence pair at least this alike seeds a passage
@@ -157,6 +158,21 @@ class _Finder:
         self.sw = np.array([max(len(t), 1) for t in self.src_toks], dtype=float)
         self.docs = [s.doc for s in alignment.source_sentences]
         self.narrative = self._narrative_share(candidate)
+        self.cand_flat, self.cand_off = _flatten(self.cand_toks)
+        self.src_flat, self.src_off = _flatten(self.src_toks)
+        self._runs: dict[int, _RunIndex] = {}
+        self._copied: dict[tuple[int, int, int, int], float] = {}
+        self._alike_rows: dict[int, list[int]] = {}
+        self._alike_cols: dict[int, list[int]] = {}
+        # per source sentence, the first and last sentence of the run of its document
+        self._doc_first = list(range(len(self.docs)))
+        for j in range(1, len(self.docs)):
+            if self.docs[j - 1] == self.docs[j]:
+                self._doc_first[j] = self._doc_first[j - 1]
+        self._doc_last = list(range(len(self.docs)))
+        for j in range(len(self.docs) - 2, -1, -1):
+            if self.docs[j + 1] == self.docs[j]:
+                self._doc_last[j] = self._doc_last[j + 1]
 
     def _narrative_share(self, candidate: Segmented) -> np.ndarray:
         """Per candidate sentence, the share of its characters outside quotation marks."""
@@ -231,45 +247,70 @@ class _Finder:
         """Take in neighbouring candidate sentences (and source sentences) that are still
         alike to the other side's stretch: an obfuscated edge sentence a seed missed."""
         n, m = self.sim.shape
-        doc_lo = next(j for j in range(r.s0, -1, -1) if j == 0 or self.docs[j - 1] != r.doc)
-        doc_hi = next(j for j in range(r.s1, m) if j == m - 1 or self.docs[j + 1] != r.doc)
+        if self.docs[r.s0] == r.doc and self.docs[r.s1] == r.doc:
+            doc_lo, doc_hi = self._doc_first[r.s0], self._doc_last[r.s1]
+        else:
+            doc_lo = next(j for j in range(r.s0, -1, -1) if j == 0 or self.docs[j - 1] != r.doc)
+            doc_hi = next(j for j in range(r.s1, m) if j == m - 1 or self.docs[j + 1] != r.doc)
+        # "some pair in this row (column) stretch is alike": the alike pairs of each row and
+        # column, found once, answer it by bisection (a region growing over a whole copied
+        # page would otherwise rescan its full height at every step)
         changed = True
         while changed:
             changed = False
             lo, hi = max(doc_lo, r.s0 - 1), min(doc_hi, r.s1 + 1)
-            if r.c0 > 0 and self.sim[r.c0 - 1, lo:hi + 1].max() >= EXTEND_SIM:
+            if r.c0 > 0 and _any_in(self._alike(r.c0 - 1, True), lo, hi):
                 r.c0 -= 1
                 changed = True
-            if r.c1 < n - 1 and self.sim[r.c1 + 1, lo:hi + 1].max() >= EXTEND_SIM:
+            if r.c1 < n - 1 and _any_in(self._alike(r.c1 + 1, True), lo, hi):
                 r.c1 += 1
                 changed = True
-            if r.s0 > doc_lo and self.sim[r.c0:r.c1 + 1, r.s0 - 1].max() >= EXTEND_SIM:
+            if r.s0 > doc_lo and _any_in(self._alike(r.s0 - 1, False), r.c0, r.c1):
                 r.s0 -= 1
                 changed = True
-            if r.s1 < doc_hi and self.sim[r.c0:r.c1 + 1, r.s1 + 1].max() >= EXTEND_SIM:
+            if r.s1 < doc_hi and _any_in(self._alike(r.s1 + 1, False), r.c0, r.c1):
                 r.s1 += 1
                 changed = True
+
+    def _alike(self, k: int, row: bool) -> list[int]:
+        """Columns of candidate sentence ``k`` (rows of source sentence ``k`` when not ``row``)
+        whose similarity reaches EXTEND_SIM, ascending."""
+        cache = self._alike_rows if row else self._alike_cols
+        if k not in cache:
+            line = self.sim[k] if row else self.sim[:, k]
+            cache[k] = np.flatnonzero(line >= EXTEND_SIM).tolist()
+        return cache[k]
 
     def keep(self, r: _Region) -> bool:
         """Length and strength filter: a match of one candidate sentence must be long and
         close, or share a long verbatim run, to be called a reused passage (two pages on one
         subject share single sentences that say much the same)."""
         if r.c1 > r.c0:
-            return len({s.cand for s in r.seeds}) >= 2 or self._run(r) >= RUN_ALONE
+            return len({s.cand for s in r.seeds}) >= 2 or self._has_run(r, RUN_ALONE)
         close = self.strength(r) >= SINGLE_SIM and self.cw[r.c0] >= SINGLE_WORDS
-        return close or self._run(r) >= RUN_ALONE
+        return close or self._has_run(r, RUN_ALONE)
+
+    def _index(self, n: int) -> _RunIndex:
+        if n not in self._runs:
+            self._runs[n] = _RunIndex(self.cand_flat, self.src_flat, n)
+        return self._runs[n]
+
+    def _spans(self, r: _Region) -> tuple[int, int, int, int]:
+        """The region's candidate and source words as ranges of the flat word lists."""
+        return (self.cand_off[r.c0], self.cand_off[r.c1 + 1], self.src_off[r.s0], self.src_off[r.s1 + 1])
 
     def copied(self, r: _Region) -> float:
-        """Share of the region's candidate words in word runs shared with its source stretch."""
-        c = [t for toks in self.cand_toks[r.c0:r.c1 + 1] for t in toks]
-        s = [t for toks in self.src_toks[r.s0:r.s1 + 1] for t in toks]
-        return float(verbatim_mask(shared_runs(s, c)).mean()) if c else 0.0
+        """Share of the region's candidate words in word runs shared with its source stretch
+        (runs of at least VERBATIM_RUN words, as ``verbatim_mask`` counts them)."""
+        key = (r.c0, r.c1, r.s0, r.s1)
+        if key not in self._copied:
+            a, b, p, q = self._spans(r)
+            self._copied[key] = float(self._index(VERBATIM_RUN).mask(a, b, p, q).mean()) if b > a else 0.0
+        return self._copied[key]
 
-    def _run(self, r: _Region) -> int:
-        c = [t for toks in self.cand_toks[r.c0:r.c1 + 1] for t in toks]
-        s = [t for toks in self.src_toks[r.s0:r.s1 + 1] for t in toks]
-        runs = shared_runs(s, c)
-        return int(runs.max()) if len(runs) else 0
+    def _has_run(self, r: _Region, n: int) -> bool:
+        """Whether the region's candidate words share a run of ``n`` words with its source stretch."""
+        return self._index(n).mask(*self._spans(r)).any()
 
     def passage(self, r: _Region) -> Passage:
         cs, ss = self.al.candidate_sentences, self.al.source_sentences
@@ -297,6 +338,55 @@ class _Finder:
                        candidate_sentences=(r.c0, r.c1), source_words=src_words,
                        candidate_words=int(self.cw[r.c0:r.c1 + 1].sum()),
                        evidence=round(self.evidence(r), 2))
+
+
+def _any_in(sorted_idx: list[int], lo: int, hi: int) -> bool:
+    """Whether some index of ``sorted_idx`` lies in [lo, hi]."""
+    k = bisect.bisect_left(sorted_idx, lo)
+    return k < len(sorted_idx) and sorted_idx[k] <= hi
+
+
+def _flatten(toks: list[list[str]]) -> tuple[list[str], list[int]]:
+    """All words in order, and where each sentence's words start (one more: the end)."""
+    flat: list[str] = []
+    off = [0]
+    for t in toks:
+        flat += t
+        off.append(len(flat))
+    return flat, off
+
+
+class _RunIndex:
+    """Which candidate words, of any candidate stretch, lie in a run of at least n words
+    shared with any source stretch: a word does when an n-word window around it occurs in the
+    source stretch. Word n-grams are numbered once; each question is then a lookup of the
+    candidate stretch's windows among the numbers of the source stretch's, not a join."""
+
+    def __init__(self, cand: list[str], src: list[str], n: int) -> None:
+        self.n = n
+        ids: dict[tuple[str, ...], int] = {}
+        ns, nc = max(len(src) - n + 1, 0), max(len(cand) - n + 1, 0)
+        self.src = np.fromiter((ids.setdefault(tuple(src[j:j + n]), len(ids)) for j in range(ns)),
+                               dtype=np.int64, count=ns)
+        self.cand = np.fromiter((ids.get(tuple(cand[i:i + n]), -1) for i in range(nc)),
+                                dtype=np.int64, count=nc)
+        self.kinds = len(ids)
+
+    def mask(self, a: int, b: int, p: int, q: int) -> np.ndarray:
+        """Candidate words [a, b) inside a run of n words or more shared with source words [p, q)."""
+        n = self.n
+        out = np.zeros(max(b - a, 0), dtype=bool)
+        if b - a < n or q - p < n:
+            return out
+        present = np.zeros(self.kinds + 1, dtype=bool)  # the last slot stands for "nowhere" (-1)
+        present[self.src[p:q - n + 1]] = True
+        hit = np.flatnonzero(present[self.cand[a:b - n + 1]])
+        if len(hit):
+            edges = np.zeros(b - a + 1, dtype=np.int64)  # each hit covers [k, k + n)
+            np.add.at(edges, hit, 1)
+            np.add.at(edges, hit + n, -1)
+            out = np.cumsum(edges[:-1]) > 0
+        return out
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:

@@ -879,12 +879,16 @@ def _is_name_quote(t: str) -> bool:
     return len(t.split()) <= 6 and bool(_TITLE_CASE.match(t)) and any(c.islower() for c in t)
 
 
-def _pick_anchor(q: _Q, anchors: list[_Anchor], sent_of, m: str) -> _Anchor | None:
-    """The attribution of quote ``q`` among the verbs of the sentences it spans."""
+def _pick_anchor(q: _Q, anchors: list[_Anchor], sent_of, m: str, in_sents=None) -> _Anchor | None:
+    """The attribution of quote ``q`` among the verbs of the sentences it spans.
+
+    ``in_sents(s0, s1)``, when given, lists the anchors of sentences s0..s1 in order (an index;
+    by default every anchor is looked at)."""
     s0 = sent_of(q.mark)
     close = q.close if q.close is not None else q.end
     s1 = sent_of(close - 1 if q.close is None else close)
-    usable = [a for a in anchors if s0 <= a.sent <= s1 and a.subject and a.subject.kind != "it"]
+    near = in_sents(s0, s1) if in_sents is not None else anchors
+    usable = [a for a in near if s0 <= a.sent <= s1 and a.subject and a.subject.kind != "it"]
     # strong: '"...," Blinken said' / '"...," said the judge', unless that verb opens the next
     # quote ('"...", she replied: "..."')
     after = [a for a in usable if a.start > close]
@@ -927,6 +931,15 @@ def _attribute(text: str, sents: list[tuple[int, int]], paras: list[tuple[int, i
     def sent_of(pos: int) -> int:
         return max(0, bisect.bisect_right(starts, pos) - 1)
 
+    # anchors come in text order, so those of a run of sentences are a slice of them
+    anchor_sents = [a.sent for a in anchors]
+    ordered = all(x <= y for x, y in zip(anchor_sents, anchor_sents[1:], strict=False))
+
+    def in_sents(s0: int, s1: int) -> list[_Anchor]:
+        if not ordered:
+            return anchors
+        return anchors[bisect.bisect_left(anchor_sents, s0):bisect.bisect_right(anchor_sents, s1)]
+
     sent_para = []
     pstarts = [p for p, _ in paras]
     for s, _ in sents:
@@ -943,7 +956,7 @@ def _attribute(text: str, sents: list[tuple[int, int]], paras: list[tuple[int, i
             result.append((None, None))
             own.append(False)
             continue
-        a = _pick_anchor(q, anchors, sent_of, m)
+        a = _pick_anchor(q, anchors, sent_of, m, in_sents)
         result.append((a.speaker, a.span) if a else (None, None))
         own.append(a is not None)
 
@@ -972,7 +985,7 @@ def _attribute(text: str, sents: list[tuple[int, int]], paras: list[tuple[int, i
             result[i] = last_by_para[q.para]
         else:
             s0 = sent_of(q.mark)
-            prev_sent = [a for a in anchors if a.sent == s0 - 1 and a.speaker
+            prev_sent = [a for a in in_sents(s0 - 1, s0 - 1) if a.sent == s0 - 1 and a.speaker
                          and sent_para[a.sent] == q.para]
             ps, _pe = paras[q.para]
             if prev_sent:

@@ -12,11 +12,13 @@ reported as garbled or as a fabricated quotation are left alone.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from unspin.align import single_blas_thread
 from unspin.findings.context import Context
 from unspin.findings.facts import (
     FUNCTION_WORDS,
@@ -69,6 +71,8 @@ class Support:
     word_vecs: np.ndarray | None
     clause_vecs: np.ndarray | None
     _cache: dict
+    _abbrev: dict[str, bool] = field(default_factory=dict)
+    _by_first: dict[str, list[str]] | None = None
 
     @classmethod
     def of(cls, ctx: Context) -> Support:
@@ -92,6 +96,17 @@ class Support:
         ctx._support = sup  # type: ignore[attr-defined]
         return sup
 
+    def _abbreviates(self, norm: str) -> bool:
+        """Whether a source word with the same first letter is ``norm`` or a short or long form
+        of it; source words grouped by first letter once, each answer kept."""
+        if self._by_first is None:
+            self._by_first = {}
+            for w in self.words:
+                self._by_first.setdefault(w[:1], []).append(w)
+        if norm not in self._abbrev:
+            self._abbrev[norm] = any(_abbrev_match(norm, w) for w in self._by_first.get(norm[:1], ()))
+        return self._abbrev[norm]
+
     def unsupported(self, toks: list[Tok]) -> list[Tok]:
         """Content tokens of ``toks`` that nothing in the source supports."""
         vals = {(v.kind if v.kind not in ("num", "money") else "num", v.value): v
@@ -109,14 +124,15 @@ class Support:
                 continue
             if t.stem in self.stems or t.norm.replace(".", "") in self.words:
                 continue
-            if t.cap and any(_abbrev_match(t.norm, w) for w in self.words if w[:1] == t.norm[:1]):
+            if t.cap and self._abbreviates(t.norm):
                 continue
             pending.append(t)
         if pending and self.enc is not None and self.word_vecs is not None:
             need = [t.norm for t in pending if t.norm not in self._cache]
             if need:
                 vecs = self.enc.encode(need)
-                sims = (vecs @ self.word_vecs.T).max(axis=1)
+                with single_blas_thread():
+                    sims = (vecs @ self.word_vecs.T).max(axis=1)
                 for w, s in zip(need, sims, strict=True):
                     self._cache[w] = float(s)
             pending = [t for t in pending if self._cache.get(t.norm, 0.0) < WORD_SIM]
@@ -131,14 +147,18 @@ class Support:
         need = sorted({t.norm for t in toks if t.is_word and t.norm not in self._cache
                        and t.stem not in self.stems and t.norm not in FUNCTION_WORDS})
         if need:
-            sims = (self.enc.encode(need) @ self.word_vecs.T).max(axis=1)
+            vecs = self.enc.encode(need)
+            with single_blas_thread():
+                sims = (vecs @ self.word_vecs.T).max(axis=1)
             self._cache.update(zip(need, (float(x) for x in sims), strict=True))
 
     def clause_sims(self, texts: list[str]) -> list[float]:
         """Best cosine of each text with any source clause or sentence (0 without the model)."""
         if not texts or self.enc is None or self.clause_vecs is None:
             return [0.0] * len(texts)
-        return [float(x) for x in (self.enc.encode(texts) @ self.clause_vecs.T).max(axis=1)]
+        vecs = self.enc.encode(texts)
+        with single_blas_thread():
+            return [float(x) for x in (vecs @ self.clause_vecs.T).max(axis=1)]
 
 
 _CLAUSE_RE = re.compile(r"[,;:()\"“”]|\s[-–—]\s|\b(?:and|but|while|which|who|that|because|after|before)\b")
@@ -239,14 +259,21 @@ def gap_pairs(ctx: Context) -> set[tuple[int, int]]:
     linked_src = set(ctx.src_links)
     n_src, cands = len(ctx.src_sentences), ctx.cand_sentences
     if sup.enc is not None:
+        # per candidate sentence, the last source position linked before it and the first after
+        before, after = [-1] * (len(cands) + 1), [n_src] * (len(cands) + 1)
+        for j in range(len(cands)):
+            before[j + 1] = max(before[j], max(c2s[j])) if c2s.get(j) else before[j]
+        for j in range(len(cands) - 1, -1, -1):
+            after[j] = min(after[j + 1], min(c2s[j])) if c2s.get(j) else after[j + 1]
+        unlinked = [i for i in range(n_src) if i not in linked_src]
         for c in cands:
             if c.index in c2s:
                 continue
-            prev = max((max(c2s[j]) for j in range(c.index) if c2s.get(j)), default=-1)
-            nxt = min((min(c2s[j]) for j in range(c.index + 1, len(cands)) if c2s.get(j)), default=n_src)
-            gap = [i for i in range(prev + 1, nxt) if i not in linked_src]
-            if not gap or len(gap) > 6:
+            prev, nxt = before[c.index], after[c.index + 1]
+            lo, hi = bisect.bisect_right(unlinked, prev), bisect.bisect_left(unlinked, nxt)
+            if not 0 < hi - lo <= 6:
                 continue
+            gap = unlinked[lo:hi]
             vecs = sup.enc.encode([c.text] + [ctx.src_sentences[i].text for i in gap])
             cst = {t.stem for t in content(sentence_tokens(c))}
             for i, cos in zip(gap, vecs[1:] @ vecs[0], strict=True):

@@ -789,9 +789,7 @@ def _name_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src]
     if not cnames:
         return out
     initials = _initials(ctoks, cnames, src_words)
-    src_caps = _source_caps(ctx)
-    novel = [i for i in cnames if i not in initials and not any(
-        _abbrev_match(ctoks[i].norm, w, w not in src_caps) for w in src_words if w[:1] == ctoks[i].norm[:1])]
+    novel = [i for i in cnames if i not in initials and not _known_name(ctx, ctoks[i].norm, src_words)]
     if not novel:
         return out
     cand_words = {t.norm for t in ctoks if t.is_word}
@@ -903,6 +901,23 @@ def _source_caps(ctx: Context) -> set[str]:
         caps = {t.norm.replace(".", "") for x in _source_index(ctx)[0] for t in x.toks if t.is_word and t.cap}
         ctx._facts_caps = caps  # type: ignore[attr-defined]
     return caps
+
+
+def _known_name(ctx: Context, norm: str, src_words: set[str]) -> bool:
+    """Whether a source word with the same first letter is ``norm`` or a short or long form of
+    it. Source words are grouped by first letter and each answer kept, once per comparison."""
+    cache = getattr(ctx, "_facts_known", None)
+    if cache is None or cache[0] is not src_words:
+        by_first: dict[str, list[str]] = {}
+        for w in src_words:
+            by_first.setdefault(w[:1], []).append(w)
+        cache = (src_words, by_first, {})
+        ctx._facts_known = cache  # type: ignore[attr-defined]
+    _, by_first, answers = cache
+    if norm not in answers:
+        src_caps = _source_caps(ctx)
+        answers[norm] = any(_abbrev_match(norm, w, w not in src_caps) for w in by_first.get(norm[:1], ()))
+    return answers[norm]
 
 
 def _initials(toks: list[Tok], names: list[int], words: set[str]) -> set[int]:

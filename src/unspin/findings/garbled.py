@@ -12,6 +12,8 @@ flagged.
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -323,8 +325,10 @@ def _scan(text: str, paragraphs: list[tuple[int, int]] | None, known, title: str
     paragraphs = [(a, b) for a, b in paragraphs if b > a]
     issues: list[Issue] = []
     seen: dict[str, int] = {}
+    lengths: list[tuple[int, str]] = []  # (length, text) of the long ones in seen, sorted
     if title:
         seen[_norm(title)] = -1
+        _note_seen(lengths, _norm(title))
     last = len(paragraphs) - 1
     for pi, (pa, pb) in enumerate(paragraphs):
         para = text[pa:pb]
@@ -334,10 +338,12 @@ def _scan(text: str, paragraphs: list[tuple[int, int]] | None, known, title: str
         if len(ws) >= 6 and norm in seen:
             issues.append(Issue(pa, pb, "duplicate", "repeats an earlier paragraph word for word"))
             continue
-        if len(ws) >= 10 and _near_duplicate(norm, seen):
+        if len(ws) >= 10 and _near_duplicate(norm, lengths):
             issues.append(Issue(pa, pb, "duplicate", "repeats an earlier paragraph almost word for word"))
             continue
-        seen.setdefault(norm, pi)
+        if norm not in seen:
+            seen[norm] = pi
+            _note_seen(lengths, norm)
         issues.extend(_doubled(text, pa, pb))
         frag = _fragment(para, pi, last, ws)
         if frag and soft_breaks and source_norms:
@@ -376,10 +382,25 @@ def _is_aside(para: str) -> bool:
                         or re.match(r"[a-z0-9]{1,2}[.)]\s", p) is not None)
 
 
-def _near_duplicate(norm: str, seen: dict[str, int]) -> bool:
+def _first(item: tuple[int, str]) -> int:
+    return item[0]
+
+
+def _note_seen(lengths: list[tuple[int, str]], norm: str) -> None:
+    if len(norm) > 40:
+        bisect.insort(lengths, (len(norm), norm))
+
+
+def _near_duplicate(norm: str, lengths: list[tuple[int, str]]) -> bool:
+    """Whether an earlier paragraph of over 40 characters (``lengths``: (length, text), sorted)
+    is at least 95% alike. Only those of about the same length are compared: the ratio is at
+    most 1 - |a - b| / (a + b), under 95 once the lengths differ by more than 6% of their sum."""
     from rapidfuzz import fuzz
 
-    return any(len(k) > 40 and fuzz.ratio(norm, k) >= 95 for k in seen)
+    n = len(norm)
+    lo = bisect.bisect_left(lengths, math.floor(n * 0.94 / 1.06) - 1, key=_first)
+    hi = bisect.bisect_right(lengths, math.ceil(n * 1.06 / 0.94) + 1, key=_first)
+    return any(fuzz.ratio(norm, k) >= 95 for _, k in lengths[lo:hi])
 
 
 # a little word written twice in any case ("The the"); any other lower-case word written twice,
@@ -520,8 +541,21 @@ def soft_breaks(doc: Document) -> frozenset[int]:
     the writer made.
     """
     out = set()
+    starts = [run[0] for run in doc.source_map]  # Document.to_input's lookup, built once
+
+    def to_input(offset: int) -> int | None:  # as Document.to_input
+        if not doc.source_map:
+            return None
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            return None
+        body_start, input_start, length = doc.source_map[i]
+        if offset - body_start > length:
+            return None
+        return input_start + (offset - body_start)
+
     for p, q in zip(doc.paragraphs, doc.paragraphs[1:], strict=False):
-        a, b = doc.to_input(p.end - 1), doc.to_input(q.start)
+        a, b = to_input(p.end - 1), to_input(q.start)
         if a is None or b is None or not a < b <= len(doc.raw):
             continue
         gap = doc.raw[a + 1:b]

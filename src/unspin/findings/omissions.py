@@ -96,6 +96,18 @@ def _dropped_qualifier(toks, all_cand: set[str]) -> bool:
     return False
 
 
+def _local_cover(stems: set[str], cand_stems: list[set[str]], by_stem: dict[str, list[int]]) -> float:
+    """The best share of ``stems`` one candidate sentence holds, counted through the stem index
+    rather than by intersecting with every candidate sentence."""
+    if not cand_stems:
+        return 0.0
+    counts: dict[int, int] = {}
+    for w in stems:
+        for i in by_stem.get(w, ()):
+            counts[i] = counts.get(i, 0) + 1
+    return max(counts.values(), default=0) / len(stems)
+
+
 def detect(ctx: Context) -> list[Finding]:
     if not ctx.derived:
         return []
@@ -105,6 +117,10 @@ def detect(ctx: Context) -> list[Finding]:
     from unspin.findings.claims import gap_pairs
 
     paired = {s for _, s in gap_pairs(ctx)}
+    by_stem: dict[str, list[int]] = {}  # stem -> candidate sentences holding it
+    for i, c in enumerate(cand_stems):
+        for w in c:
+            by_stem.setdefault(w, []).append(i)
     leads: dict[int, int] = {}
     found = []
     for pos, s in enumerate(ctx.src_sentences):
@@ -122,7 +138,7 @@ def detect(ctx: Context) -> list[Finding]:
         if len(ct) < 3 and not (len(ct) == 2 and any(t.stem in STATUS for t in ct)):
             continue
         stems = {t.stem for t in ct}
-        local = max((len(stems & c) / len(stems) for c in cand_stems), default=0.0)
+        local = _local_cover(stems, cand_stems, by_stem)
         overall = len(stems & all_cand) / len(stems)
         if local >= LOCAL_COVER or (overall >= 0.75 and len(stems) < 6) or overall >= 0.9:
             continue

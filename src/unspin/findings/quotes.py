@@ -156,23 +156,6 @@ def pieces(text: str, base: int = 0) -> list[list[Tok]]:
     return out
 
 
-def find_run(hay: list[str], needle: list[str]) -> int:
-    """Index where ``needle`` occurs as a contiguous run of ``hay``, or -1."""
-    if not needle or len(needle) > len(hay):
-        return -1
-    first = needle[0]
-    n = len(needle)
-    i = 0
-    while True:
-        try:
-            i = hay.index(first, i)
-        except ValueError:
-            return -1
-        if hay[i:i + n] == needle:
-            return i
-        i += 1
-
-
 def stem_sets(toks: list[Tok]) -> tuple[frozenset[str], frozenset[str]]:
     """(all word stems, content word stems) of a stretch of text."""
     return frozenset(stem(t.norm) for t in toks), frozenset(content(toks))
@@ -528,6 +511,48 @@ def same_person(a: Person, b: Person, roles_of) -> bool | None:
 # per-document quote index
 
 
+def _positions(toks: list[Tok]) -> dict[str, list[int]]:
+    at: dict[str, list[int]] = {}
+    for i, t in enumerate(toks):
+        at.setdefault(t.norm, []).append(i)
+    return at
+
+
+def _runs_at(toks: list[Tok], at: dict[str, list[int]], norms: list[str]) -> list[int]:
+    """Positions where ``norms`` runs in ``toks``, in order."""
+    if not norms:
+        return []
+    n = len(norms)
+    # anchored on the piece's rarest word, so "the" at its start does not visit every "the"
+    r = min(range(n), key=lambda k: len(at.get(norms[k], ())))
+    return [i for i in (j - r for j in at.get(norms[r], ())) if i >= 0 and i + n <= len(toks)
+            and all(toks[i + k].norm == norms[k] for k in range(n))]
+
+
+def _stem_index(sets) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """(stem -> rows whose first set holds it, stem -> rows whose second set holds it)."""
+    every: dict[str, list[int]] = {}
+    cont: dict[str, list[int]] = {}
+    for row, (e, c) in enumerate(sets):
+        for w in e:
+            every.setdefault(w, []).append(row)
+        for w in c:
+            cont.setdefault(w, []).append(row)
+    return every, cont
+
+
+def _sharing(index: dict[str, list[int]], stems: list[str], least: int) -> list[int]:
+    counts: dict[int, int] = {}
+    for w in stems:
+        for row in index.get(w, ()):
+            counts[row] = counts.get(row, 0) + 1
+    return sorted(row for row, c in counts.items() if c >= least)
+
+
+_ASCII_LETTER = re.compile(r"[a-z]", re.IGNORECASE)
+_ROLE_AFTER = re.compile(r"(?:'s|’s)?\s*,\s*([^,.;:“”\"]{1,70})[,.;:]")
+
+
 @dataclass
 class DocQuotes:
     """One document's quotations, resolved speakers and the quoted-words stream."""
@@ -547,6 +572,18 @@ class DocQuotes:
     _narration: str | None = None
     _sent_ends: list[int] | None = None
     _speakers: list | None = None
+    # built on first use: word -> positions in the quoted-words stream and in ``words``, stem ->
+    # quotes and sentences holding it, token -> first stream position, long quotes' starts
+    _stream_at: dict[str, list[int]] | None = None
+    _words_at: dict[str, list[int]] | None = None
+    _qindex: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
+    _sindex: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
+    _first_at: dict[Tok, int] | None = None
+    _long_starts: list[int] | None = None
+    _quote_starts: list[int] | None = None
+    _runs_memo: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+    _sent_starts: list[int] | None = None
+    _lower: str | None = None  # the text lower-cased when it is ASCII, else ""
 
     @property
     def speakers(self) -> list[Person | None]:
@@ -577,6 +614,50 @@ class DocQuotes:
             toks = self.stream[lo:hi]
             self._qsets[qi] = (*stem_sets(toks), frozenset(t.norm for t in toks))
         return self._qsets[qi]
+
+    def stream_runs(self, norms: list[str]) -> list[int]:
+        """Every stream position where ``norms`` occurs as a contiguous run, in order (kept:
+        a rewrite quotes the same words more than once)."""
+        if self._stream_at is None:
+            self._stream_at = _positions(self.stream)
+        key = tuple(norms)
+        if key not in self._runs_memo:
+            self._runs_memo[key] = _runs_at(self.stream, self._stream_at, norms)
+        return self._runs_memo[key]
+
+    def word_runs(self, norms: list[str]) -> list[int]:
+        """Every position in ``words`` where ``norms`` occurs as a contiguous run, in order."""
+        if self._words_at is None:
+            self._words_at = _positions(self.words)
+        return _runs_at(self.words, self._words_at, norms)
+
+    def first_stream_index(self, tok: Tok) -> int:
+        """``self.stream.index(tok)`` from a table built once."""
+        if self._first_at is None:
+            self._first_at = {}
+            for i, t in enumerate(self.stream):
+                self._first_at.setdefault(t, i)
+        return self._first_at[tok]
+
+    def quotes_sharing(self, stems: list[str], by_content: bool, least: int) -> list[int]:
+        """Quotes whose stem set (content stems when ``by_content``) holds at least ``least``
+        of ``stems`` (counted with repeats, as ``overlap`` counts), in quote order."""
+        if self._qindex is None:
+            self._qindex = _stem_index([self.quote_sets(qi)[:2] for qi in range(len(self.quotes))])
+        return _sharing(self._qindex[1 if by_content else 0], stems, least)
+
+    def sentences_sharing(self, stems: list[str], by_content: bool, least: int) -> list[int]:
+        """As ``quotes_sharing``, for the sentences of ``sentence_sets``."""
+        if self._sindex is None:
+            self._sindex = _stem_index(self.sentence_sets())
+        return _sharing(self._sindex[1 if by_content else 0], stems, least)
+
+    def long_quote_in(self, start: int, end: int) -> bool:
+        """Whether a quotation of at least 4 words starts in [start, end)."""
+        if self._long_starts is None:
+            self._long_starts = sorted(q.start for q in self.quotes if len(q.text.split()) >= 4)
+        k = bisect.bisect_left(self._long_starts, start)
+        return k < len(self._long_starts) and self._long_starts[k] < end
 
     def sentence_sets(self) -> list[tuple[frozenset[str], frozenset[str]]]:
         if self._ssets is None:
@@ -698,11 +779,15 @@ class DocQuotes:
 
     def _antecedent(self, pos: int, pron: Person, known: list[Person | None]) -> Person | None:
         """The nearest speaker before ``pos`` a pronoun can stand for."""
-        sents = [s for s in self.seg.sentences if s.start < pos][-4:]
+        sents = self._sentences_before(pos)[-4:]
         if not sents:
             return None
         mentions: list[tuple[int, Person]] = []
-        for qi, q in enumerate(self.quotes):
+        if self._quote_starts is None:
+            self._quote_starts = [q.start for q in self.quotes]  # sorted: quotes are in text order
+        first = bisect.bisect_left(self._quote_starts, sents[0].start)
+        for qi in range(first, bisect.bisect_left(self._quote_starts, pos)):
+            q = self.quotes[qi]
             if sents[0].start <= q.start < pos and qi < len(known) and known[qi] is not None \
                     and known[qi].resolved:
                 mentions.append((q.start, known[qi]))
@@ -741,6 +826,16 @@ class DocQuotes:
         # the pronoun's gender is not passed on: it would make this guess look like evidence
         return Person(p.text, p.names, p.roles, p.gender, start=pron.start, end=pron.end, how="resolved")
 
+    def _sentences_before(self, pos: int) -> list:
+        """The sentences that start before ``pos``, in order."""
+        if self._sent_starts is None:
+            starts = [s.start for s in self.seg.sentences]
+            ordered = all(a <= b for a, b in zip(starts, starts[1:], strict=False))
+            self._sent_starts = starts if ordered else []
+        if not self._sent_starts and self.seg.sentences:  # not in text order: look at each
+            return [s for s in self.seg.sentences if s.start < pos]
+        return self.seg.sentences[:bisect.bisect_left(self._sent_starts, pos)]
+
     def person_names(self) -> frozenset[str]:
         """Name words of the people this document has speak or titles (Mr, Judge ...)."""
         if self._people is None:
@@ -754,6 +849,31 @@ class DocQuotes:
             self._people = frozenset(people)
         return self._people
 
+    def _name_matches(self, name: str) -> list[re.Match]:
+        """``re.finditer(rf"\b{name}\b", text, re.IGNORECASE)``, found faster for an ASCII
+        name: the regex is tried only where the lower-cased text has the name, each match
+        resuming after the last as finditer does. That finds them all when lower-casing keeps
+        the text's length and no other character of it matches an ASCII letter regardless of
+        case (the Kelvin sign, the long s, dotted and dotless i); otherwise the plain scan."""
+        rx = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+        if self._lower is None:
+            low = self.text.lower()
+            odd = any(_ASCII_LETTER.fullmatch(c) for c in set(self.text) if not c.isascii())
+            self._lower = low if len(low) == len(self.text) and not odd else ""
+        if not (name and name.isascii() and self._lower):
+            return list(rx.finditer(self.text))
+        out: list[re.Match] = []
+        end = 0
+        k = self._lower.find(name)
+        while k >= 0:
+            if k >= end:
+                m = rx.match(self.text, k)
+                if m:
+                    out.append(m)
+                    end = m.end()
+            k = self._lower.find(name, k + 1)
+        return out
+
     def roles_of(self, person: Person) -> frozenset[str]:
         """Roles a named person is given anywhere in this document ("Greg Holland, the ... manager")."""
         key = "|".join(sorted(person.names))
@@ -761,10 +881,10 @@ class DocQuotes:
             return self.role_cache[key]
         roles: set[str] = set()
         for name in person.names:
-            for m in re.finditer(rf"\b{re.escape(name)}\b", self.text, re.IGNORECASE):
+            for m in self._name_matches(name):
                 if not self.text[m.start()].isupper():
                     continue
-                after = re.match(r"(?:'s|’s)?\s*,\s*([^,.;:“”\"]{1,70})[,.;:]", self.text[m.end():])
+                after = _ROLE_AFTER.match(self.text, m.end())
                 before = self.text[max(0, m.start() - 60):m.start()]
                 before = re.split(r"[.;:!?\"“”]", before)[-1]
                 bw = re.findall(r"[\w'’\-]+", before)[-5:]
@@ -786,6 +906,11 @@ def _shift(p: Person | None, base: int) -> Person | None:
 # --------------------------------------------------------------------------------------------
 # matching a candidate quotation
 
+# A piece of quotation the sources hold verbatim in more places than this is boilerplate or
+# pasted text: whose words it is cannot be told (and following every holder would cost the
+# product of the repeats on both sides).
+MAX_HOLDERS = 64
+
 
 @dataclass
 class Match:
@@ -795,27 +920,34 @@ class Match:
     toks: list[Tok] = field(default_factory=list)  # source words compared against
     diff: Diff | None = None
     score: float = 0.0
-    alts: list[tuple[int, int]] = field(default_factory=list)  # every (doc, quote) holding it verbatim
+    # every (doc, quote) holding it verbatim, up to MAX_HOLDERS + 1
+    alts: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _exact(piece: list[Tok], docs: list[DocQuotes], linked: set[tuple[int, int]]) -> Match | None:
     """Every verbatim occurrence of the piece among the sources' quoted words; linked ones first."""
     norms = [t.norm for t in piece]
-    occ = []
-    for d, dq in enumerate(docs):
-        hay = [t.norm for t in dq.stream]
-        i = find_run(hay, norms)
-        while i >= 0:
-            occ.append((d, i))
-            nxt = find_run(hay[i + 1:], norms)
-            i = i + 1 + nxt if nxt >= 0 else -1
-    if not occ:
+    at = [dq.stream_runs(norms) for dq in docs]
+    if not any(at):
         return None
-    occ.sort(key=lambda o: (o[0], docs[o[0]].owner[o[1]]) not in linked)
-    d, i = occ[0]
+    # the first occurrence inside a linked quote, else the first of all
+    pick = None
+    for d, qi in linked:
+        if 0 <= d < len(docs) and 0 <= qi < len(docs[d].qrange) and at[d]:
+            lo, hi = docs[d].qrange[qi]
+            k = bisect.bisect_left(at[d], lo)
+            if k < len(at[d]) and at[d][k] < hi and (pick is None or (d, at[d][k]) < pick):
+                pick = (d, at[d][k])
+    if pick is None:
+        pick = next((d, pos[0]) for d, pos in enumerate(at) if pos)
+    d, i = pick
     dq = docs[d]
-    return Match("exact", d, dq.owner[i], dq.stream[i:i + len(piece)], score=1.0,
-                 alts=[(od, docs[od].owner[oi]) for od, oi in occ])
+    # every holder up to MAX_HOLDERS (+1 to tell that there are more)
+    alts = []
+    for od, pos in enumerate(at):
+        for oi in pos[:MAX_HOLDERS + 1 - len(alts)]:
+            alts.append((od, docs[od].owner[oi]))
+    return Match("exact", d, dq.owner[i], dq.stream[i:i + len(piece)], score=1.0, alts=alts)
 
 
 def _quote_window(dq: DocQuotes, qi: int, n: int) -> list[tuple[int, int]]:
@@ -880,7 +1012,13 @@ def match_piece(piece: list[Tok], cand_text: str, docs: list[DocQuotes],
     options = []
     stems = piece_stems(piece)
     for d, dq in enumerate(docs):
-        for qi in range(len(dq.quotes)):
+        # a quote elsewhere must share two of the piece's words to be accepted: only those,
+        # and the linked and ranked ones, are looked at (an index, not a scan of every quote)
+        look = set(dq.quotes_sharing(stems[0], stems[1], 2))
+        look.update(qi for dd, qi in linked_set if dd == d and 0 <= qi < len(dq.quotes))
+        if ranked is not None and ranked[0] == d and 0 <= ranked[1] < len(dq.quotes):
+            look.add(ranked[1])
+        for qi in sorted(look):
             lo, hi = dq.qrange[qi]
             if hi <= lo:
                 continue
@@ -894,7 +1032,7 @@ def match_piece(piece: list[Tok], cand_text: str, docs: list[DocQuotes],
         if not is_linked and df.matched < 0.4 * len(piece):
             continue  # the shared words are scattered: not the same statement
         src = toks[df.src_lo:df.src_hi]
-        owner = dq.owner[dq.stream.index(src[0])] if src else qi
+        owner = dq.owner[dq.first_stream_index(src[0])] if src else qi
         return Match("quote", d, owner, src, df, sc)
     return Match("none")
 
@@ -904,8 +1042,9 @@ def match_narration(piece: list[Tok], cand_text: str, docs: list[DocQuotes],
     """Quoted words the source has only as narration (reported speech, or the reporter's own)."""
     norms = [t.norm for t in piece]
     for d, dq in enumerate(docs):
-        i = find_run([t.norm for t in dq.words], norms)
-        if i >= 0:
+        at = dq.word_runs(norms)
+        if at:
+            i = at[0]
             toks = dq.words[i:i + len(piece)]
             before = dq.text[max(0, toks[0].start - 3):toks[0].start].strip()
             after = dq.text[toks[-1].end:toks[-1].end + 3].strip(" .,;:!?")
@@ -918,7 +1057,9 @@ def match_narration(piece: list[Tok], cand_text: str, docs: list[DocQuotes],
     best = None
     stems = piece_stems(piece)
     for d, dq in enumerate(docs):
-        for toks, sets in zip(dq.sentence_words(), dq.sentence_sets(), strict=True):
+        words, sets_of = dq.sentence_words(), dq.sentence_sets()
+        for si in dq.sentences_sharing(stems[0], stems[1], 3):  # only these can share 3 words
+            toks, sets = words[si], sets_of[si]
             ov, shared = overlap(piece, sets, stems)
             if ov >= min_overlap and shared >= 3 and (best is None or ov > best[0]):
                 best = (ov, d, toks)
@@ -991,6 +1132,7 @@ def detect(ctx: Context) -> list[Finding]:
             if si is not None:
                 sent_quotes.setdefault(si, []).append((d, qi))
     cand_sent_of = [sents.cand_index(q.start) for q in cdq.quotes]
+    quotes_in = _quotes_in(cand_sent_of)
 
     findings: list[Finding] = []
     text = cdq.text
@@ -1001,7 +1143,7 @@ def detect(ctx: Context) -> list[Finding]:
         if suspect_quote(text[q.start:q.end], text[q.start - 1:q.start] if q.start else ""):
             continue
         linked = _linked_quotes(ctx, cand_sent_of[ci], sents, sent_quotes)
-        ranked = _ranked_counterpart(ctx, ci, cand_sent_of, sent_quotes)
+        ranked = _ranked_counterpart(ctx, ci, cand_sent_of, sent_quotes, quotes_in)
         results = []
         for piece in pieces(text[q.start:q.end], q.start):
             m = match_piece(piece, text, docs, linked, ranked)
@@ -1050,7 +1192,7 @@ def _reported_speech(ctx: Context, cdq: DocQuotes, docs: list[DocQuotes]) -> lis
     """
     out: list[Finding] = []
     for ci, cs in enumerate(ctx.cand_sentences):
-        if any(cs.start <= q.start < cs.end and len(q.text.split()) >= 4 for q in cdq.quotes):
+        if cdq.long_quote_in(cs.start, cs.end):
             continue  # quotations are checked above, speaker by speaker
         links = [lk for lk in ctx.cand_links.get(ci, []) if len(lk.source) == 1 and len(lk.candidate) == 1]
         if len(links) != 1 or links[0].similarity < 0.6:
@@ -1060,7 +1202,7 @@ def _reported_speech(ctx: Context, cdq: DocQuotes, docs: list[DocQuotes]) -> lis
             continue
         ss = ctx.src_sentences[links[0].source[0]]
         dq = docs[ss.doc]
-        if any(ss.start <= q.start < ss.end and len(q.text.split()) >= 4 for q in dq.quotes):
+        if dq.long_quote_in(ss.start, ss.end):
             continue
         src_who = _lead_speaker(dq, ss.start, ss.end)
         if src_who is not None and src_who.pronoun:
@@ -1113,14 +1255,24 @@ def _linked_quotes(ctx: Context, cand_sent: int | None, sents: _Sentences,
     return list(dict.fromkeys(out))
 
 
-def _ranked_counterpart(ctx: Context, ci: int, cand_sent_of, sent_quotes):
+def _quotes_in(cand_sent_of: list[int | None]) -> dict[int | None, list[int]]:
+    """Candidate sentence -> the indices of the quotes in it."""
+    out: dict[int | None, list[int]] = {}
+    for i, s in enumerate(cand_sent_of):
+        out.setdefault(s, []).append(i)
+    return out
+
+
+def _ranked_counterpart(ctx: Context, ci: int, cand_sent_of, sent_quotes, quotes_in=None):
     """The source quote at the same rank among the quotes of the best link's sentences."""
     cs = cand_sent_of[ci]
     links = ctx.cand_links.get(cs, []) if cs is not None else []
     if not links:
         return None
     link = max(links, key=lambda lk: lk.similarity)
-    cand_q = [i for i, s in enumerate(cand_sent_of) if s in link.candidate]
+    if quotes_in is None:  # candidate sentence -> its quotes
+        quotes_in = _quotes_in(cand_sent_of)
+    cand_q = sorted(i for s in set(link.candidate) for i in quotes_in.get(s, ()))
     src_q = [k for s in sorted(link.source) for k in sent_quotes.get(s, [])]
     if len(cand_q) != len(src_q) or ci not in cand_q:
         return None
@@ -1252,6 +1404,8 @@ def _attribution(ctx: Context, q: Quote, ci: int, results, cdq: DocQuotes,
     if m is None:
         return None
     holders = m.alts or [(m.doc, m.quote)]
+    if len(holders) > MAX_HOLDERS:
+        return None  # words the sources repeat everywhere (boilerplate, pasted text): no telling
     verdicts = []
     for d, qi in holders:
         dq = docs[d]
@@ -1291,18 +1445,35 @@ _KIN_GENDER = {**_GENDERED, "sister": "f", "brother": "m", "girlfriend": "f", "b
 _POSSESSIVE_GENDER = {"his": "m", "her": "f"}
 
 
+_GIVEN_PREFIX = re.compile(rf"\b(?:({'|'.join(k for k, g in _KIN_GENDER.items() if g)}),?[ \t]+|"
+                           r"(Mrs|Miss|Ms|Mr|Sir|Lady)\.?[ \t]+)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=16)
+def _given_prefixes(text: str) -> tuple[tuple[int, int, str | None, str | None], ...]:
+    """Every "his wife " / "Mrs " that can introduce a given name in ``text``: (start, end,
+    kin word, title). Found once per text, rather than one scan of it per person."""
+    return tuple((m.start(), m.end(), m.group(1), m.group(2)) for m in _GIVEN_PREFIX.finditer(text))
+
+
 def _given_gender(p: Person, dqs: list[DocQuotes]) -> str | None:
     """Gender of a person's given name where a text introduces it ("his wife Kathy", "Mrs Jane Doe")."""
     words = re.findall(r"[A-Z][\w'’\-]+", p.text)
     if len(words) < 2 or words[0].lower() in _TITLES:
         return None
-    given = words[0]
-    kin = "|".join(k for k, g in _KIN_GENDER.items() if g)
+    given = re.compile(rf"{re.escape(words[0])}\b", re.IGNORECASE)
     found = set()
     for dq in dqs:
-        for m in re.finditer(rf"\b(?:({kin}),?[ \t]+|(Mrs|Miss|Ms|Mr|Sir|Lady)\.?[ \t]+){re.escape(given)}\b",
-                             dq.text, re.IGNORECASE):
-            found.add(_KIN_GENDER.get(m.group(1).lower()) if m.group(1) else _TITLES[m.group(2).lower()])
+        # the matches of "(kin|title) given" as one scan would find them: left to right, each
+        # resuming after the previous one's end
+        resume = 0
+        for start, end, kin, title in _given_prefixes(dq.text):
+            if start < resume:
+                continue
+            m = given.match(dq.text, end)
+            if m:
+                found.add(_KIN_GENDER.get(kin.lower()) if kin else _TITLES[title.lower()])
+                resume = m.end()
     return found.pop() if len(found) == 1 else None
 
 

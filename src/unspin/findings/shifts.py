@@ -663,13 +663,18 @@ seventy eighty ninety hundred thousand million billion dozen
 """))
 
 
+_BOUNDS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _b in _BOUNDS:
+    _BOUNDS_BY_FIRST.setdefault(_b[0][0], []).append(_b)
+
+
 def _bounds(toks: list[Tok]) -> list[tuple[int, str, str]]:
     """(index, 'upper'/'lower', the figure) for each bound phrase followed by a figure."""
     out = []
     k = 0
     norms = [t.norm for t in toks]
     while k < len(toks):
-        for words, kind in _BOUNDS:
+        for words, kind in _BOUNDS_BY_FIRST.get(norms[k], ()):  # longest first, as in _BOUNDS
             if tuple(norms[k:k + len(words)]) == words:
                 end = k + len(words)
                 for t in toks[end:end + 5]:
