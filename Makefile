@@ -30,7 +30,7 @@ $(BSTAMP): scripts/build-requirements.txt
 	$(BUILD)/bin/python -m pip install -q -r scripts/build-requirements.txt
 	touch $@
 
-# The consistency model (issue 9, in progress): training data generated from ../shared, then
+# The consistency model (docs/consistency-model-card.md): training data generated from ../shared, then
 # about an hour of CPU training (resumable: rerun with RESUME=--resume), ONNX export and int8.
 models: $(STAMP) $(BSTAMP)
 	HF_HUB_OFFLINE=1 $(BUILD)/bin/python scripts/build_model.py --out $(MODELS)/minilm-m2v/

