@@ -537,3 +537,25 @@ def test_long_repetitions_stay_fast(unit):
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_long_dotted_run_segments_in_linear_time():
+    """A 100,000-character run of "a.a.a…" (the period check once scanned the whole run for each
+    period: quadratic, about half an hour at 500,000 characters)."""
+    from unspin.segment import segment
+
+    t = time.perf_counter()
+    seg = segment(Document.from_text("The report said so. " + "a." * 50_000 + " Then it ended."))
+    assert seg.sentences and time.perf_counter() - t < 10
+
+
+def test_api_drops_duplicate_sources():
+    import unspin
+
+    src = Document.from_text("The council approved the plan on Tuesday. Work starts in spring, "
+                             "a spokesman said.")
+    cand = Document.from_text("The council approved the plan on Tuesday. Work will start in spring.")
+    once = unspin.compare(src, cand)
+    many = unspin.compare(src, cand, extra_sources=[src] * 5)
+    assert len(many.sources) == 1
+    assert [f.type for f in many.findings] == [f.type for f in once.findings]

@@ -59,7 +59,11 @@ def compare(source: Input, candidate: Input, *, extra_sources: Iterable[Input] =
         extra_sources = [extra_sources]
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    docs = [_load(source), *(_load(s) for s in extra_sources)]
+    docs: list[Document] = []
+    for item in [source, *extra_sources]:
+        doc = _load(item)
+        if not any(d.text == doc.text for d in docs):  # the same source twice adds nothing
+            docs.append(doc)
     cand_doc = _load(candidate)
     timings["ingest"] = time.perf_counter() - t
 

@@ -148,14 +148,26 @@ def _period_ends_sentence(tok: str, nxt_word: str) -> bool:
     return True
 
 
+_TOKEN_REACH = 100
+
+
 def _domain_like(p: str, i: int) -> bool:
-    """Is the period at ``i`` inside a URL, e-mail address, file name or dotted acronym?"""
+    """Is the period at ``i`` inside a URL, e-mail address, file name or dotted acronym?
+
+    A run of more than ``_TOKEN_REACH`` non-space characters on either side is not prose (a
+    mangled URL, a long dotted string): the period is not a sentence end, and the scan stays
+    bounded, so a 500,000-character run of "a.a.a" costs linear time, not quadratic.
+    """
     a = i
     while a > 0 and not p[a - 1].isspace():
         a -= 1
+        if i - a > _TOKEN_REACH:
+            return True
     b = i
     while b < len(p) and not p[b].isspace():
         b += 1
+        if b - i > _TOKEN_REACH:
+            return True
     token = p[a:b].rstrip(".,;:!?)]\"'”’")
     if "@" in token or "/" in token or "www" in token.lower() or ":" in token:
         return True
