@@ -206,6 +206,40 @@ FindingType = Literal[
     "meaning_shift",
     "garbled_text",
 ]
+
+
+@dataclass(frozen=True)
+class FindingKind:
+    """One finding type as every report and the docs present it (the single registry)."""
+
+    name: str
+    label: str  # title for people
+    description: str  # one line: what it means
+    style: str  # terminal (rich) colour
+    changes_meaning: bool  # a content change a reader must know of (not omission or garbling)
+
+
+FINDING_KINDS: dict[str, FindingKind] = {k.name: k for k in (
+    FindingKind("altered_quote", "Altered quote",
+                "words inside quotation marks differ from the source's quote", "dark_orange", True),
+    FindingKind("fabricated_quote", "Fabricated quote",
+                "a quotation the source does not contain", "red", True),
+    FindingKind("unsupported_claim", "Unsupported claim",
+                "content the source does not support", "magenta", True),
+    FindingKind("omission", "Omission",
+                "important source content missing from the candidate", "deep_sky_blue1", False),
+    FindingKind("changed_fact", "Changed fact",
+                "a number, date, amount, name or place differs", "hot_pink", True),
+    FindingKind("attribution_change", "Attribution change",
+                "a statement given to a different speaker or source", "cyan", True),
+    FindingKind("meaning_shift", "Meaning shift",
+                "negation, relation, hedging or intensity changed", "yellow", True),
+    FindingKind("garbled_text", "Garbled text",
+                "non-words, fragments, run-together sentences, duplicates", "grey62", False),
+)}
+MEANING_TYPES = frozenset(k for k, v in FINDING_KINDS.items() if v.changes_meaning)
+assert tuple(FINDING_KINDS) == FindingType.__args__  # the Literal and the registry agree
+
 Severity = Literal["high", "medium", "low"]
 
 

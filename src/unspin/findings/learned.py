@@ -16,15 +16,14 @@ import re
 from unspin.findings.context import Context
 from unspin.findings.judgements import Judgement
 from unspin.lang.en import MONTHS, NUMBER_WORDS, REPORTING_VERBS, ROLES, STOP_WORDS, TITLES
-from unspin.types import Finding, Sentence
+from unspin.types import MEANING_TYPES, Finding, Sentence
 
 UNSUPPORTED = 0.95  # P(unsupported) at which a sentence is reported as an unsupported claim
 CONTRADICTED = 0.9  # P(contradicted) at which it is reported as a changed fact or meaning shift
 SPREAD = 0.6  # new words spanning more of the sentence than this: the span is the sentence
 # a sentence a rule already reported as one of these is left to the rule, which says precisely
 # what changed; garbled text is not among them (a garbled sentence can still make a false claim)
-_CONTENT_TYPES = {"altered_quote", "fabricated_quote", "unsupported_claim", "meaning_shift",
-                  "changed_fact", "attribution_change"}
+_CONTENT_TYPES = MEANING_TYPES
 
 _WORD = re.compile(r"[A-Za-z0-9£$€%][\w'’\-.,%]*(?<![.,'’\-])")
 

@@ -12,32 +12,13 @@ import re
 from typing import Any
 
 from unspin.report.extract import document_fields
-from unspin.types import SCHEMA_VERSION, Finding, Report, Segmented, Sentence
+from unspin.types import FINDING_KINDS, SCHEMA_VERSION, Finding, Report, Segmented, Sentence
 
-FINDING_TYPES = ("altered_quote", "fabricated_quote", "unsupported_claim", "omission",
-                 "changed_fact", "attribution_change", "meaning_shift", "garbled_text")
+FINDING_TYPES = tuple(FINDING_KINDS)
 SEVERITIES = ("high", "medium", "low")
 
-TYPE_LABELS = {
-    "altered_quote": "Altered quote",
-    "fabricated_quote": "Fabricated quote",
-    "unsupported_claim": "Unsupported claim",
-    "omission": "Omission",
-    "changed_fact": "Changed fact",
-    "attribution_change": "Attribution change",
-    "meaning_shift": "Meaning shift",
-    "garbled_text": "Garbled text",
-}
-TYPE_HELP = {
-    "altered_quote": "words inside quotation marks differ from the source's quote",
-    "fabricated_quote": "a quotation the source does not contain",
-    "unsupported_claim": "content the source does not support",
-    "omission": "important source content missing from the candidate",
-    "changed_fact": "a number, date, amount, name or place differs",
-    "attribution_change": "a statement given to a different speaker or source",
-    "meaning_shift": "negation, relation, hedging or intensity changed",
-    "garbled_text": "non-words, fragments, run-together sentences, duplicates",
-}
+TYPE_LABELS = {k: v.label for k, v in FINDING_KINDS.items()}
+TYPE_HELP = {k: v.description for k, v in FINDING_KINDS.items()}
 VERDICT_LABELS = {
     "wholly_derived": "Wholly derived",
     "partially_derived": "Partially derived",

@@ -26,20 +26,11 @@ from unspin.report.json_report import (
     summary,
     type_label,
 )
-from unspin.types import Finding, Report
+from unspin.types import FINDING_KINDS, Finding, Report
 
 MAX_SPAN = 280  # characters of a quoted span before the middle is elided
 
-TYPE_STYLE = {
-    "altered_quote": "dark_orange",
-    "fabricated_quote": "red",
-    "unsupported_claim": "magenta",
-    "omission": "deep_sky_blue1",
-    "changed_fact": "hot_pink",
-    "attribution_change": "cyan",
-    "meaning_shift": "yellow",
-    "garbled_text": "grey62",
-}
+TYPE_STYLE = {k: v.style for k, v in FINDING_KINDS.items()}
 SEVERITY_STYLE = {"high": "bold red", "medium": "bold yellow", "low": "bold blue"}
 VERDICT_STYLE = {"wholly_derived": "bold white on red", "partially_derived": "bold black on yellow",
                  "not_derived": "bold white on green"}
