@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 import time
@@ -27,14 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FRANK = (ROOT.parent / "shared" / "data" / "consistency" / "frank.jsonl").resolve()
 sys.path.insert(0, str(ROOT / "scripts"))
-MEANING = {"changed_fact", "meaning_shift", "unsupported_claim", "attribution_change",
-           "altered_quote", "fabricated_quote"}
+sys.path.insert(0, str(ROOT / "bench"))
+from frank import MEANING, _single_thread  # noqa: E402  (same measure as bench/frank.py)
+
 EDITS = ("edit:entity", "edit:number", "edit:negation", "edit:antonym", "edit:inserted_fact")
-
-
-def _single_thread() -> None:
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = "1"
 
 
 def edited(row: dict, seed: int) -> tuple[str, str] | None:

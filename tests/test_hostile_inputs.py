@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 from test_cli import _unspin
+from test_robustness import one_error_line
 
 import unspin
 from unspin import cli
@@ -49,13 +50,7 @@ def run(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess
     return subprocess.run([_unspin(), *args], capture_output=True, text=True, timeout=timeout, cwd=cwd)
 
 
-def error_line(proc: subprocess.CompletedProcess) -> str:
-    assert proc.returncode == 2, (proc.returncode, proc.stderr)
-    assert "Traceback" not in proc.stderr
-    lines = proc.stderr.splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("unspin: error: ")
-    return lines[0]
+error_line = one_error_line
 
 
 def _true_map(doc: Document) -> None:

@@ -79,11 +79,7 @@ def _decode(data: bytes, name: str) -> str:
         # the encodings scraped text comes in: detection would find some code page for anything.
         if _too_many_controls(data.count(0), len(data)):
             raise UnspinError(f"{name}: looks like a binary file, not text or HTML")
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        text = _mostly_utf8(data)
+        text = _utf8(data)
         if text is not None:
             return text
         try:
@@ -91,11 +87,7 @@ def _decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             pass
         raise UnspinError(f"{name}: looks like a binary file, not text or HTML")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    text = _mostly_utf8(data)
+    text = _utf8(data)
     if text is not None:
         return text
     declared = _META_CHARSET.search(data[:4096])
@@ -130,6 +122,14 @@ A legacy (cp1252, Latin-1) text almost never holds a valid UTF-8 sequence by cha
 an accented capital followed by a symbol), so a file whose non-ASCII sequences are nearly all
 valid UTF-8 is UTF-8 with a few damaged bytes; reading it as cp1252 would garble every accent.
 """
+
+
+def _utf8(data: bytes) -> str | None:
+    """The bytes as UTF-8 when they are, or mostly are (bad bytes replaced); None otherwise."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _mostly_utf8(data)
 
 
 def _mostly_utf8(data: bytes) -> str | None:

@@ -11,6 +11,7 @@ sentences, because the model is the better judge of whether those say the same t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,7 +125,7 @@ def judge(ctx: Context, model, notes: list[str] | None = None) -> dict[int, Judg
         order = sorted({cs.index for cs, _, _ in todo}, key=lambda i: (_strength(ctx, i), i))
         keep: set[int] = set()
         used = 0
-        per = {i: sum(1 for cs, _, _ in todo if cs.index == i) for i in order}
+        per = Counter(cs.index for cs, _, _ in todo)
         for i in order:
             if used + per[i] > MAX_PAIRS:
                 break
