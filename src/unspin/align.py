@@ -524,6 +524,30 @@ def _doc_tokens(side: _Side) -> list[str]:
     return [t for toks in side.toks for t in toks]
 
 
+_PREPARED: dict[tuple, tuple[_Side, np.ndarray]] = {}
+_PREPARED_MAX = 64
+_PREPARED_SENTENCES = 1_000
+
+
+def _prepared(texts: list[str], encoder) -> tuple[_Side, np.ndarray]:
+    """One side's features and embeddings, kept for the last few texts: a crawl scan compares
+    one page with several archive articles, and one article with many pages."""
+    key = (getattr(encoder, "name", None), id(encoder), tuple(texts))
+    hit = _PREPARED.get(key)
+    if hit is not None:
+        return hit
+    side = _Side.build(texts)
+    if texts and encoder is not None:
+        emb = np.asarray(encoder.encode(texts), dtype=np.float32)
+    else:
+        emb = np.zeros((len(texts), 0), dtype=np.float32)
+    if len(texts) <= _PREPARED_SENTENCES:  # a huge document is compared once, not kept
+        if len(_PREPARED) >= _PREPARED_MAX:
+            _PREPARED.pop(next(iter(_PREPARED)))
+        _PREPARED[key] = (side, emb)
+    return side, emb
+
+
 def align(sources: list[Segmented], candidate: Segmented, encoder) -> Alignment:
     """Links from the concatenated source sentences to the candidate sentences, and coverage."""
     src_sents = [s for seg in sources for s in seg.sentences]
@@ -531,14 +555,8 @@ def align(sources: list[Segmented], candidate: Segmented, encoder) -> Alignment:
     if len(src_sents) * len(cand_sents) > MAX_PAIRS:
         raise UnspinError(f"texts too long to compare: {len(src_sents)} source x {len(cand_sents)} candidate "
                           f"sentences (at most {MAX_PAIRS:,} pairs); split them into articles")
-    src = _Side.build([s.text for s in src_sents])
-    cand = _Side.build([s.text for s in cand_sents])
-    texts = src.texts + cand.texts
-    if texts and encoder is not None:
-        emb = np.asarray(encoder.encode(texts), dtype=np.float32)
-    else:
-        emb = np.zeros((len(texts), 0), dtype=np.float32)
-    es, ec = emb[: len(src.texts)], emb[len(src.texts):]
+    src, es = _prepared([s.text for s in src_sents], encoder)
+    cand, ec = _prepared([s.text for s in cand_sents], encoder)
     n, m = len(cand_sents), len(src_sents)
     if n == 0 or m == 0:
         return Alignment([], Coverage(0.0, 0.0, 0.0), src_sents, cand_sents,

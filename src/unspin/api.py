@@ -24,7 +24,7 @@ def _load(item: Input) -> Document:
 JUDGES = ("auto", "model", "rules")
 
 
-def _judge_model(judge: str, backend: str):
+def judge_model(judge: str, backend: str):
     """The consistency model for ``judge``: "model" requires it, "rules" never loads it, and
     "auto" uses it when it is installed, except with the lexical backend (the no-model mode)."""
     from unspin.consistency import ConsistencyModel, available
@@ -86,7 +86,7 @@ def compare(source: Input, candidate: Input, *, extra_sources: Iterable[Input] =
     timings["verdict"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    model = _judge_model(judge, encoder.name)
+    model = judge_model(judge, encoder.name)
     notes: list[str] = []
     findings = detect(sources, cand, alignment, verdict, passages, model=model, notes=notes)
     timings["findings"] = time.perf_counter() - t

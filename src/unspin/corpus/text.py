@@ -1,0 +1,74 @@
+"""Cheap page text and the word features screening compares, shared by index and screen.
+
+Screening must cost far less than extraction (~18 ms a page), so it reads a page's visible
+text with one lxml pass (~0.4 ms) instead of extracting the article: boilerplate only
+dilutes the scores a little, and the full extraction runs for the few pages that pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from unspin.lang.en import STOP_WORDS
+
+_WORD = re.compile(r"\w+")
+# End tags of a document: pages glued after a first </html> are still rendered by browsers,
+# but libxml2 drops what follows, so they are removed before parsing.
+_DOC_END = re.compile(rb"</(?:html|body)\s*>", re.I)
+SHINGLE = 5                    # words per shingle: long enough to be rare, short enough to survive edits
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+
+def page_text(body: bytes | str) -> str:
+    """Visible text of an HTML page (scripts, styles and templates left out); "" if unparsable."""
+    import lxml.etree
+    import lxml.html
+
+    data = body.encode("utf-8", "replace") if isinstance(body, str) else body
+    data = _DOC_END.sub(b"", data)
+    if not data.strip():
+        return ""
+    try:
+        root = lxml.html.fromstring(data)
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    return root.text_content()
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens."""
+    return _WORD.findall(text.lower())
+
+
+def content_words(tokens: list[str]) -> list[str]:
+    """Tokens that carry content: not function words, not one character."""
+    return [w for w in tokens if len(w) > 1 and w not in STOP_WORDS]
+
+
+def english_share(tokens: list[str]) -> float:
+    """Share of tokens that are English function words: about 0.4-0.5 in English prose,
+    under 0.1 in German, French or Spanish text."""
+    if not tokens:
+        return 0.0
+    return sum(w in STOP_WORDS for w in tokens) / len(tokens)
+
+
+def shingle_hashes(ids: np.ndarray) -> np.ndarray:
+    """64-bit hashes of the word ``SHINGLE``-grams of a sequence of word ids (ids < 0 are
+    words the archive never uses, so grams holding one can match nothing and are dropped)."""
+    ids = np.asarray(ids, dtype=np.int64)
+    n = len(ids) - SHINGLE + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    bad = np.zeros(n, dtype=bool)
+    with np.errstate(over="ignore"):
+        for k in range(SHINGLE):
+            part = ids[k:k + n]
+            bad |= part < 0
+            h = (h ^ part.astype(np.uint64)) * _MULT
+    return np.unique(h[~bad])
