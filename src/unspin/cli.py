@@ -319,3 +319,14 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, AttributeError, ValueError):
         pass
+
+
+def _corpus_commands() -> None:
+    """``unspin index`` and ``unspin scan`` live with the corpus package."""
+    from unspin.corpus.commands import index_command, scan_command
+
+    cli.add_command(index_command)
+    cli.add_command(scan_command)
+
+
+_corpus_commands()

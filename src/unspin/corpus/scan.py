@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from unspin.corpus.index import Candidate, Index
-from unspin.corpus.text import english_share, page_text, words
+from unspin.corpus.text import english_share, page_blocks, words
 from unspin.corpus.types import Page, Partition, Skip
 from unspin.types import Document, Report, UnspinError
 
@@ -24,6 +24,8 @@ from unspin.types import Document, Report, UnspinError
 # about 0.4; the lowest derived page of the shared scan set 0.13, German or French pages < 0.1).
 MIN_ENGLISH = 0.10
 MIN_WORDS = 30  # fewer visible words than this is no article page
+SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
+MIN_PROSE_WORDS = 8  # a block this long is prose, not a link, a label or a one-line comment
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,14 @@ class ScanConfig:
     db: str
     audit: str = "rules"        # "rules", "model" or "none": findings for the derived pairs
     backend: str = "auto"
-    min_probability: float = 0.5  # P(derived) a verified pair needs to be reported
+    min_probability: float = 0.5  # the verdict's score a derived pair needs to be reported
+    alone_probability: float = 0.7  # ... when the page had several candidates, compared alone
     top: int = 3
     min_cosine: float = 0.15
     min_shingles: int = 3
     keep_text: bool = False     # put the page's article text in each row (provenance, evidence)
+    trace: bool = False         # also return every screened page's candidates and verdicts (bench)
+    page: str = "blocks"        # what is compared: "blocks" (every prose block) or "article" (extracted)
 
 
 @dataclass
@@ -51,6 +56,8 @@ class Tally:
     pairs: int = 0
     derived: int = 0
     seconds: Counter = field(default_factory=Counter)
+    domains: Counter = field(default_factory=Counter)
+    trace: list = field(default_factory=list)
 
 
 _STATE: dict[str, Index] = {}
@@ -75,8 +82,59 @@ def extract_page(page: Page) -> Document:
     return doc
 
 
-def verify(index: Index, page_doc: Document, candidates: list[Candidate], backend: str = "auto"):
-    """Compare the page with each candidate: (candidate, alignment, passages, verdict, segs)."""
+def prose_document(page: Page, blocks: list[str]) -> Document:
+    """Every prose block of the page (a line of MIN_PROSE_WORDS words or more), in page order.
+
+    A copy is often not the page's main article: spliced below another story, or inside a
+    page shell whose own article an extractor picks. Comparing all the prose finds it there;
+    navigation, link lists and comment lines are too short to count.
+    """
+    paras = [b for b in blocks if len(b.split()) >= MIN_PROSE_WORDS]
+    if not paras:
+        raise UnspinError(f"{page.url or page.location.file}: no prose on the page")
+    return Document.from_text("\n\n".join(paras), url=page.url, path=page.location.file)
+
+
+def page_document(page: Page, mode: str = "blocks") -> Document:
+    """The text a scan compares for ``page`` (see ``ScanConfig.page``)."""
+    if mode == "blocks" and page.kind == "html":
+        return prose_document(page, page_blocks(page.body))
+    return extract_page(page)
+
+
+@dataclass
+class Checked:
+    """One candidate compared with the page: alone, and (``joint``) as one of several."""
+
+    candidate: Candidate
+    alignment: object
+    passages: list
+    verdict: object
+    source: object
+    page: object
+    joint: tuple | None = None   # (verdict, passages of this source) of the joint comparison
+
+    def reported(self, min_score: float, alone_score: float) -> tuple[object, list] | None:
+        """(verdict, passages) that make this candidate a copy, or None.
+
+        Where the page had several candidates, they were also compared together, as METER
+        judges a newspaper article against all the wire copy of its story: the candidate is
+        reported when that joint comparison is derived and one of its reused passages comes
+        from this candidate, or when it alone is derived with a score of ``alone_score``.
+        """
+        v = self.verdict
+        alone = v.derived and v.score >= (min_score if self.joint is None else alone_score)
+        if self.joint is not None:
+            jv, jp = self.joint
+            if jv.derived and jv.score >= min_score and jp and (not alone or jv.score > v.score):
+                return jv, jp
+        return (v, self.passages) if alone else None
+
+
+def verify(index: Index, page_doc: Document, candidates: list[Candidate], backend: str = "auto",
+           joint: bool = True) -> list[Checked]:
+    """Compare the page with each candidate, and with all of them together when there are
+    several (``joint``)."""
     from unspin.align import align
     from unspin.embed import get_backend
     from unspin.passages import find_passages
@@ -90,8 +148,14 @@ def verify(index: Index, page_doc: Document, candidates: list[Candidate], backen
         src = segment(index.article(c.source_id))
         alignment = align([src], cand, encoder)
         passages = find_passages(alignment, [src], cand)
+        out.append(Checked(c, alignment, passages, judge(alignment, passages=passages), src, cand))
+    if joint and len(candidates) > 1:
+        srcs = [segment(index.article(c.source_id), doc_index=i) for i, c in enumerate(candidates)]
+        alignment = align(srcs, cand, encoder)
+        passages = find_passages(alignment, srcs, cand)
         verdict = judge(alignment, passages=passages)
-        out.append((c, alignment, passages, verdict, src, cand))
+        for i, item in enumerate(out):
+            item.joint = (verdict, [p for p in passages if p.source_doc == i])
     return out
 
 
@@ -115,15 +179,23 @@ def _passage_rows(passages, src, cand) -> list[dict]:
     for p in passages:
         rows.append({"source": [p.source.start, p.source.end],
                      "candidate": [p.candidate.start, p.candidate.end],
-                     "kind": p.kind, "words": len(p.candidate.text.split())})
+                     "kind": p.kind, "strength": round(p.strength, 4), "verbatim": round(p.verbatim, 4),
+                     "words": len(p.candidate.text.split())})
     return rows
+
+
+def _domain(url: str | None) -> str:
+    try:
+        return (urlsplit(url).hostname or "-") if url else "-"
+    except ValueError:
+        return "-"
 
 
 def scan_page(page: Page, index: Index, config: ScanConfig, tally: Tally) -> list[dict]:
     """Result rows for one page (none when it copies nothing)."""
     t = time.perf_counter()
-    text = page_text(page.body) if page.kind == "html" else page.text()
-    toks = words(text)
+    blocks = page_blocks(page.body) if page.kind == "html" else page.text().splitlines()
+    toks = words("\n".join(blocks))
     tally.seconds["text"] += time.perf_counter() - t
     if len(toks) < MIN_WORDS:
         tally.skipped["empty"] += 1
@@ -132,6 +204,7 @@ def scan_page(page: Page, index: Index, config: ScanConfig, tally: Tally) -> lis
         tally.skipped["other_language"] += 1
         return []
     tally.pages += 1
+    tally.domains[_domain(page.url)] += 1
     t = time.perf_counter()
     cands = index.screen(toks, top=config.top, min_cosine=config.min_cosine, min_shingles=config.min_shingles)
     tally.seconds["screen"] += time.perf_counter() - t
@@ -140,7 +213,8 @@ def scan_page(page: Page, index: Index, config: ScanConfig, tally: Tally) -> lis
     tally.screened_in += 1
     t = time.perf_counter()
     try:
-        doc = extract_page(page)
+        doc = prose_document(page, blocks) if config.page == "blocks" and page.kind == "html" \
+            else extract_page(page)
     except UnspinError:
         tally.skipped["no_article"] += 1
         tally.seconds["extract"] += time.perf_counter() - t
@@ -154,30 +228,37 @@ def scan_page(page: Page, index: Index, config: ScanConfig, tally: Tally) -> lis
         checked = []
     tally.pairs += len(checked)
     tally.seconds["verify"] += time.perf_counter() - t
+    if config.trace:
+        tally.trace.append({"url": page.url, "screened": [c.source_id for c in cands],
+                            "verdicts": {x.candidate.source_id: [x.verdict.label, round(x.verdict.score, 4)]
+                                         for x in checked}})
     rows = []
-    for c, alignment, passages, verdict, src, cand in checked:
-        p_derived = 1.0 - float(verdict.evidence.get("probabilities", {}).get("not_derived", 1.0))
-        if not verdict.derived or p_derived < config.min_probability:
+    for x in checked:
+        hit = x.reported(config.min_probability, config.alone_probability)
+        if hit is None:
             continue
+        verdict, passages = hit
+        c, alignment, src, cand = x.candidate, x.alignment, x.source, x.page
         tally.derived += 1
         row = {
             "url": page.url, "source_id": c.source_id, "verdict": verdict.label,
-            "score": round(float(verdict.score), 4), "p_derived": round(p_derived, 4),
+            "score": round(float(verdict.score), 4), "decided_by": verdict.evidence.get("decided_by"),
             "screen": {"cosine": round(c.cosine, 4), "shingles": c.shingles},
             "warc_file": page.location.file if page.location.record_id else None,
             "warc_offset": page.location.offset, "warc_length": page.location.length,
             "record_id": page.location.record_id, "file": page.location.file, "key": page.location.key,
             "content_sha256": page.content_sha256, "date": page.date or doc.date,
-            "page_date": doc.date, "domain": urlsplit(page.url).hostname if page.url else None,
+            "page_date": doc.date, "domain": _domain(page.url),
             "title": doc.title, "passages": _passage_rows(passages, src, cand),
+            "joint": verdict is not x.verdict,
         }
         if config.audit != "none":
             t = time.perf_counter()
-            report = audit(alignment, passages, verdict, src, cand, config.audit, config.backend)
+            report = audit(alignment, x.passages, verdict, src, cand, config.audit, config.backend)
             tally.seconds["audit"] += time.perf_counter() - t
             counts = Counter(f.type for f in report.findings)
             row["findings"] = dict(sorted(counts.items()))
-            row["worst"] = max((f.severity for f in report.findings), default=None)
+            row["worst"] = max((f.severity for f in report.findings), key=SEVERITY_RANK.get, default=None)
         if config.keep_text:
             row["text"] = doc.text
         rows.append(row)
@@ -208,4 +289,5 @@ def scan_partition(partition: Partition, config: ScanConfig) -> dict:
     return {"partition": {"file": partition.file, "start": partition.start, "end": partition.end},
             "rows": rows, "records": tally.records, "pages": tally.pages, "screened_in": tally.screened_in,
             "pairs": tally.pairs, "derived": tally.derived, "skipped": dict(tally.skipped),
+            "domains": dict(tally.domains), "trace": tally.trace,
             "seconds": {k: round(v, 4) for k, v in tally.seconds.items()}}

@@ -21,22 +21,61 @@ SHINGLE = 5                    # words per shingle: long enough to be rare, shor
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 
 
-def page_text(body: bytes | str) -> str:
-    """Visible text of an HTML page (scripts, styles and templates left out); "" if unparsable."""
+_BLOCK = frozenset({"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+                    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+                    "main", "nav", "ol", "p", "pre", "section", "table", "tr", "ul", "title", "option"})
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head"})
+
+
+def page_blocks(body: bytes | str) -> list[str]:
+    """The visible text of an HTML page, one string per block element (scripts, styles and
+    templates left out); [] if unparsable. Iterative, so deep nesting costs no recursion."""
     import lxml.etree
     import lxml.html
 
     data = body.encode("utf-8", "replace") if isinstance(body, str) else body
     data = _DOC_END.sub(b"", data)
     if not data.strip():
-        return ""
+        return []
     try:
         root = lxml.html.fromstring(data)
     except (lxml.etree.ParserError, ValueError):
-        return ""
-    for bad in root.xpath("//script|//style|//noscript|//template"):
-        bad.drop_tree()
-    return root.text_content()
+        return []
+    out: list[str] = []
+    for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in _SKIP or not tag:
+                continue
+            if tag in _BLOCK:
+                out.append("\n")
+            if el.text and not _skipped(el):
+                out.append(el.text)
+        else:
+            if tag in _BLOCK:
+                out.append("\n")
+            elif tag in ("td", "th"):
+                out.append(" ")
+            if el.tail and not _skipped(el.getparent()):
+                out.append(el.tail)
+    lines = (" ".join(line.split()) for line in "".join(out).split("\n"))
+    return [line for line in lines if line]
+
+
+def _skipped(el) -> bool:
+    """Inside a script, style or other element whose text is never shown."""
+    while el is not None:
+        if isinstance(el.tag, str) and el.tag in _SKIP:
+            return True
+        if not isinstance(el.tag, str):
+            return True
+        el = el.getparent()
+    return False
+
+
+def page_text(body: bytes | str) -> str:
+    """Visible text of an HTML page, a line per block."""
+    return "\n".join(page_blocks(body))
 
 
 def words(text: str) -> list[str]:

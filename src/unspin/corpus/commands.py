@@ -1,0 +1,199 @@
+"""``unspin index`` and ``unspin scan``: the corpus commands, on top of ``corpus.job``.
+
+An unusable input is named on one line and skipped; the others still run, and the exit code
+is 1 when anything was skipped that way. Results are written whole or not at all and never
+over an existing file without ``--force``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from unspin.types import UnspinError
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(line.replace("\n", "\\n") + "\n")
+    sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def _progress(label: str, total: int | None, quiet: bool):
+    """A progress bar on a terminal's stderr; nothing when piped or quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda done, total=None: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task(label, total=total)
+
+        def update(done: int, total: int | None = None) -> None:
+            bar.update(task, completed=done, total=total)
+        yield update
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _plan(paths: list[str], target: int):
+    """Partitions of every usable input; the unusable ones named and counted."""
+    from unspin.corpus.records import plan_partitions
+
+    parts, bad = [], 0
+    for p in paths:
+        try:
+            parts.extend(plan_partitions([p], target))
+        except UnspinError as exc:
+            _say(f"unspin: skipped {p}: {exc}")
+            bad += 1
+    return parts, bad
+
+
+@click.command("index")
+@click.argument("archive", nargs=-1, required=True)
+@click.option("--db", required=True, help="Index directory (created if missing; added to if present).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def index_command(archive: tuple[str, ...], db: str, quiet: bool) -> None:
+    """Index ARCHIVE articles: folders of .txt/.html files (id = relative path without extension),
+    JSONL files (id, text or html, title, url, date) or WARC files (id = URL). Running it again
+    adds only new or changed articles."""
+    from unspin.corpus import index as idx
+    from unspin.corpus.records import iter_records
+
+    parts, bad = _plan(list(archive), 2**62)
+    if not parts:
+        raise UnspinError("no usable archive input")
+
+    def records():
+        for part in parts:
+            yield from iter_records(part)
+
+    with _progress("indexing", None, quiet) as tick:
+        stats = idx.add(db, records(), progress=lambda n: tick(n))
+    skipped = ", ".join(f"{k} {v}" for k, v in sorted(stats.skipped.items())) or "none"
+    _say(f"unspin: index {db}: {stats.total} articles ({stats.added} added, {stats.replaced} replaced, "
+         f"{stats.unchanged} unchanged); records skipped: {skipped}")
+    for line in stats.errors[:10]:
+        _say(f"unspin:   {line}")
+    if len(stats.errors) > 10:
+        _say(f"unspin:   ... and {len(stats.errors) - 10} more")
+    if bad:
+        sys.exit(1)
+
+
+def _check_new(path: str, force: bool) -> None:
+    if os.path.isdir(path):
+        raise UnspinError(f"output path is a directory: {path}")
+    if os.path.lexists(path) and not force:
+        raise UnspinError(f"output file exists (use --force to overwrite): {path}")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise UnspinError(f"output directory does not exist: {parent}")
+
+
+def _write_file(path: str, text: str) -> None:
+    """Whole or not at all: a temporary file in the same directory renamed over ``path``."""
+    parent = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{Path(path).name}.", suffix=".unspin-tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@click.command("scan")
+@click.argument("crawl", nargs=-1, required=True)
+@click.option("--db", required=True, help="Index directory built by `unspin index`.")
+@click.option("--out", "out", required=True, help="Results: one JSON line per derived (page, article) pair.")
+@click.option("--summary", help="Per-domain summary CSV [default: OUT with .domains.csv].")
+@click.option("--provenance", "prov",
+              help="Copy groups and chains as JSON [default: OUT with .provenance.json].")
+@click.option("--evidence", help="Write a takedown bundle per copy into this directory.")
+@click.option("--workers", type=click.IntRange(1, 256), help="Worker processes [default: one per core].")
+@click.option("--scheduler", help="Address of an existing Dask scheduler (instead of a local cluster).")
+@click.option("--work-dir", help="Partition results, for --resume [default: OUT.work].")
+@click.option("--resume", is_flag=True, help="Finish an interrupted scan: only missing partitions run.")
+@click.option("--audit", type=click.Choice(["rules", "model", "none"]), default="rules", show_default=True,
+              help="Findings for each copy: the rules, the consistency model too, or none.")
+@click.option("--backend", type=click.Choice(["auto", "model2vec", "lexical"]), default="auto",
+              show_default=True)
+@click.option("--partition-mb", type=click.IntRange(1, 1 << 20), default=64, show_default=True,
+              help="WARC files bigger than this are split into byte ranges.")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
+def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None, prov: str | None,
+                 evidence: str | None, workers: int | None, scheduler: str | None, work_dir: str | None,
+                 resume: bool, audit: str, backend: str, partition_mb: int, force: bool, quiet: bool) -> None:
+    """Scan CRAWL (WARC files, folders, JSONL) for copies of the indexed archive."""
+    from unspin.corpus.index import Index
+    from unspin.corpus.job import jsonl, provenance_groups_json, run_scan, summary_csv, write_evidence
+    from unspin.corpus.scan import ScanConfig
+
+    stem = out[:-6] if out.endswith(".jsonl") else out
+    summary = summary or f"{stem}.domains.csv"
+    prov = prov or f"{stem}.provenance.json"
+    for path in (out, summary, prov):
+        _check_new(path, force)
+    index = Index(db)
+    parts, bad = _plan(list(crawl), partition_mb * 2**20)
+    if not parts:
+        raise UnspinError("nothing to scan: no usable crawl input")
+    config = ScanConfig(db=os.path.abspath(db), audit=audit, backend=backend, keep_text=True)
+    work = work_dir or f"{out}.work"
+    if workers is None and scheduler is None:
+        workers = min(os.cpu_count() or 1, len(parts))
+    with _progress("scanning", len(parts), quiet) as tick:
+        result = run_scan(parts, config, work, workers=workers, scheduler=scheduler, resume=resume,
+                          progress=tick)
+    _write_file(out, jsonl(result.rows))
+    _write_file(summary, summary_csv(result.domains))
+    _write_file(prov, provenance_groups_json(result.groups))
+    if evidence:
+        with _progress("evidence", len(result.rows), quiet) as tick:
+            n = write_evidence(result.rows, index, evidence, page_mode=config.page, progress=tick)
+        _say(f"unspin: {n} evidence bundles written to {evidence}")
+    if not work_dir:
+        shutil.rmtree(work, ignore_errors=True)
+    _report(result, out, quiet)
+    if bad:
+        sys.exit(1)
+
+
+def _report(result, out: str, quiet: bool) -> None:
+    skipped = ", ".join(f"{k} {v}" for k, v in sorted(result.skipped.items())) or "none"
+    _say(f"unspin: scanned {result.records} records in {result.partitions} partitions: {result.pages} pages "
+         f"screened, {result.screened_in} verified ({result.pairs} pairs), {len(result.rows)} copies on "
+         f"{len({r['url'] for r in result.rows})} pages -> {out}; skipped: {skipped}")
+    if quiet or not result.domains:
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="copies by domain", title_justify="left")
+    for col in ("domain", "pages", "copies", "articles", "worst", "top findings"):
+        table.add_column(col, justify="right" if col in ("pages", "copies", "articles") else "left")
+    shown = [d for d in result.domains if d["copies"]][:15]
+    for d in shown:
+        table.add_row(d["domain"], str(d["pages"]), str(d["copies"]), str(d["articles"]), d["worst"] or "-",
+                      d["top_findings"] or "-")
+    if shown:
+        Console(stderr=True).print(table)

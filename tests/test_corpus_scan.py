@@ -1,0 +1,225 @@
+"""Index and scan end to end on real articles: the annotated cases under bench/heldout*
+(PA copy as the archive, materialised from ../shared; their spun rewrites and independent
+same-story controls wrapped in web pages as the crawl, with awkward records among them), and
+the bundled example where ../shared is absent."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from unspin.corpus import index as idx
+from unspin.corpus.job import run_scan
+from unspin.corpus.records import iter_paths, plan_partitions
+from unspin.corpus.scan import ScanConfig
+from unspin.types import UnspinError
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory) -> list[Path]:
+    """The held-out cases with their PA source text filled in from ../shared."""
+    if not (ROOT.parent / "shared" / "data" / "meter").is_dir():
+        pytest.skip("../shared/data/meter not found (the held-out cases' sources live there)")
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from heldout import materialise
+    finally:
+        sys.path.pop(0)
+    dest = tmp_path_factory.mktemp("cases")
+    out = []
+    for i, d in enumerate(sorted(ROOT.glob("bench/heldout*/"))):
+        if d.is_dir() and any(d.glob("*/meta.json")):
+            out += materialise(dest / str(i), d)
+    return out
+
+
+def _page(title: str, body: str) -> bytes:
+    paras = "".join(f"<p>{p}</p>" for p in body.split("\n\n") if p.strip())
+    nav = "".join(f"<li><a href='/n{i}'>Latest headline number {i}</a></li>" for i in range(8))
+    return (f"<html><head><title>{title}</title></head><body><nav><ul>{nav}</ul></nav>"
+            f"<article><h1>{title}</h1>{paras}</article><footer>Copyright 2024 Example News</footer>"
+            "</body></html>").encode()
+
+
+def _record(writer: WARCWriter, url: str, payload: bytes, status: str = "200 OK",
+            ctype: str = "text/html; charset=utf-8") -> None:
+    http = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(payload),
+                                                  http_headers=http))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, cases):
+    """(archive dir, crawl WARC, {url: (source id, derived?)}) built from the cases."""
+    base = tmp_path_factory.mktemp("corpus")
+    archive = base / "archive"
+    archive.mkdir()
+    truth = {}
+    warc = base / "crawl.warc.gz"
+    with warc.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for i, case in enumerate(cases):
+            src = case / "source.txt"
+            sid = f"{case.parent.name}-{case.name}"
+            (archive / f"{sid}{src.suffix}").write_bytes(src.read_bytes())
+            exp = json.loads((case / "expected.json").read_text())
+            url = f"https://copies{i % 3}.example/story/{i}"
+            text = (case / "candidate.txt").read_text(encoding="utf-8")
+            _record(writer, url, _page(f"Story {i}", text))
+            truth[url] = (sid, bool(exp["verdict"]["derived"]))
+        _record(writer, "https://copies0.example/missing", b"<html><body>Not found</body></html>",
+                "404 Not Found")
+        _record(writer, "https://copies0.example/logo.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 64,
+                ctype="image/jpeg")
+        german = ("Der Angeklagte wurde am Dienstag vor dem Landgericht zu einer Haftstrafe verurteilt, "
+                  "weil er nach Ansicht der Richter mehrere Einbrüche in der Stadt begangen hatte. ") * 6
+        _record(writer, "https://copies1.example/de", _page("Urteil", german))
+    return archive, warc, truth
+
+
+@pytest.fixture(scope="module")
+def db(corpus, cases, tmp_path_factory):
+    archive, _, _ = corpus
+    path = tmp_path_factory.mktemp("db")
+    stats = idx.add(path, iter_paths([str(archive)]))
+    assert stats.added == len(cases) and not stats.errors
+    return path
+
+
+@pytest.fixture(scope="module")
+def scanned(corpus, db, tmp_path_factory):
+    _, warc, _ = corpus
+    work = tmp_path_factory.mktemp("work")
+    config = ScanConfig(db=str(db), audit="rules", keep_text=True, trace=True)
+    return run_scan(plan_partitions([str(warc)]), config, work / "w", workers=1)
+
+
+def test_index_is_incremental(corpus, cases, tmp_path):
+    archive, _, _ = corpus
+    first = idx.add(tmp_path, iter_paths([str(archive)]))
+    again = idx.add(tmp_path, iter_paths([str(archive)]))
+    assert (first.added, again.added, again.unchanged) == (len(cases), 0, len(cases))
+    gen = idx.Index(tmp_path).generation
+    one = sorted(archive.iterdir())[0]
+    copy = tmp_path / "more"
+    copy.mkdir()
+    (copy / one.name).write_bytes(one.read_bytes() + b"\n\nThe editors added a closing paragraph.\n")
+    changed = idx.add(tmp_path, iter_paths([str(copy)]))
+    assert (changed.added, changed.replaced) == (0, 1)
+    assert idx.Index(tmp_path).generation == gen + 1
+
+
+def test_scan_finds_the_copies_and_only_them(corpus, scanned):
+    _, _, truth = corpus
+    reported = {(r["url"], r["source_id"]) for r in scanned.rows}
+    derived = {u: s for u, (s, d) in truth.items() if d}
+    found = sum((u, s) in reported for u, s in derived.items())
+    assert found >= 0.9 * len(derived), f"{found}/{len(derived)} copies found"
+    wrong = [(u, s) for u, s in reported if truth.get(u, (None,))[0] != s]
+    assert not wrong, wrong
+    controls = [u for u, (_, d) in truth.items() if not d and any(r == u for r, _ in reported)]
+    assert len(controls) <= 1, controls
+
+
+def test_scan_counts_what_it_skips(scanned):
+    assert scanned.skipped.get("http_error") == 1
+    assert scanned.skipped.get("not_html") == 1
+    assert scanned.skipped.get("other_language") == 1
+
+
+def test_rows_carry_location_and_evidence(corpus, scanned):
+    _, warc, _ = corpus
+    row = scanned.rows[0]
+    assert row["warc_file"] == str(warc) and row["record_id"].startswith("<urn:uuid:")
+    with open(warc, "rb") as fh:  # the offset points at the record's own gzip member
+        fh.seek(row["warc_offset"])
+        assert gzip.GzipFile(fileobj=fh).read(7) == b"WARC/1."
+    assert len(row["content_sha256"]) == 64 and row["passages"] and row["verdict"] != "not_derived"
+    assert "text" not in row and isinstance(row["findings"], dict)
+    groups = {g["source_id"]: g for g in scanned.groups}
+    assert groups[row["source_id"]]["copies"][0]["parent"] == row["source_id"]
+
+
+def test_resume_gives_the_same_rows(corpus, db, scanned, tmp_path):
+    _, warc, _ = corpus
+    config = ScanConfig(db=str(db), audit="rules", keep_text=True, trace=True)
+    parts = plan_partitions([str(warc)], 20_000)  # several byte ranges of the one file
+    assert len(parts) > 2
+    first = run_scan(parts, config, tmp_path / "w", workers=1)
+    victim = sorted((tmp_path / "w" / "parts").glob("*.json"))[1]
+    victim.unlink()
+    again = run_scan(parts, config, tmp_path / "w", workers=1, resume=True)
+    dump = lambda rows: [json.dumps(r, sort_keys=True) for r in rows]  # noqa: E731
+    assert dump(again.rows) == dump(first.rows)
+    pairs = lambda rows: {(r["url"], r["source_id"]) for r in rows}  # noqa: E731
+    assert pairs(first.rows) == pairs(scanned.rows)
+    with pytest.raises(UnspinError):
+        run_scan(parts, config, tmp_path / "w", workers=1)  # a used work dir needs --resume
+
+
+def test_cli_scan_writes_results_summary_and_evidence(corpus, db, tmp_path):
+    _, warc, truth = corpus
+    out = tmp_path / "res.jsonl"
+    unspin = str(Path(sys.executable).parent / "unspin")
+    proc = subprocess.run([unspin, "scan", str(warc), "--db", str(db), "--out", str(out), "--workers", "1",
+                           "--evidence", str(tmp_path / "ev"), "--quiet"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows and all(r["url"] in truth for r in rows)
+    summary = list(csv.DictReader((tmp_path / "res.domains.csv").open()))
+    assert sum(int(d["copies"]) for d in summary) == len(rows)
+    assert json.loads((tmp_path / "res.provenance.json").read_text())["groups"]
+    bundles = sorted((tmp_path / "ev").glob("*/*"))
+    assert len(bundles) == len(rows)
+    record = json.loads((bundles[0] / "record.json").read_text())
+    assert record["page_sha256_check"] == record["content_sha256"]
+    assert (bundles[0] / "report.html").read_text().startswith("<!DOCTYPE html>")
+    again = subprocess.run([unspin, "scan", str(warc), "--db", str(db),
+                            "--out", str(out), "--workers", "1", "--quiet"], capture_output=True, text=True)
+    assert again.returncode == 2 and "exists" in again.stderr and again.stderr.count("\n") == 1
+
+
+def test_cli_errors_are_one_line(tmp_path):
+    unspin = str(Path(sys.executable).parent / "unspin")
+    proc = subprocess.run([unspin, "scan", str(tmp_path / "none.warc.gz"), "--db", str(tmp_path / "nodb"),
+                           "--out", str(tmp_path / "r.jsonl")], capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "index" in proc.stderr
+    proc = subprocess.run([unspin, "index", str(tmp_path / "missing"), "--db", str(tmp_path / "db")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "no usable archive input" in proc.stderr
+
+
+def test_scan_the_bundled_example(tmp_path):
+    """Runs without ../shared: the example's source among other articles (the project's docs),
+    its spun rewrite and the README in the crawl."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "cbs-story.html").write_bytes((EXAMPLES / "source.html").read_bytes())
+    for doc in sorted((ROOT / "docs").glob("*.md")):
+        (archive / f"{doc.stem}.txt").write_text(doc.read_text(encoding="utf-8"), encoding="utf-8")
+    warc = tmp_path / "crawl.warc"
+    with warc.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        _record(writer, "https://spin.example/a", _page("Spun", (EXAMPLES / "candidate.txt").read_text()))
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        _record(writer, "https://other.example/b", _page("Other", readme))
+    db = tmp_path / "db"
+    assert idx.add(db, iter_paths([str(archive)])).added >= 2
+    res = run_scan(plan_partitions([str(warc)]), ScanConfig(db=str(db), keep_text=True), tmp_path / "w",
+                   workers=1)
+    spun = [r for r in res.rows if r["url"] == "https://spin.example/a"]
+    assert [r["source_id"] for r in spun] == ["cbs-story"] and spun[0]["findings"]
+    # the README quotes the docs, so it may be reported, but never as a copy of the story
+    assert all(r["source_id"] != "cbs-story" for r in res.rows if r is not spun[0])
