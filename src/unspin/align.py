@@ -96,6 +96,13 @@ class _Side:
     nwords: np.ndarray
 
     @classmethod
+    def concat(cls, sides: list[_Side]) -> _Side:
+        """The sides of several texts as one (every feature is per sentence)."""
+        return cls([t for s in sides for t in s.texts], [t for s in sides for t in s.toks],
+                   [t for s in sides for t in s.stems], [t for s in sides for t in s.grams],
+                   np.concatenate([s.nwords for s in sides]) if sides else np.zeros(0, dtype=np.float32))
+
+    @classmethod
     def build(cls, texts: list[str]) -> _Side:
         toks = [tokens(t) for t in texts]
         stems = [set(content_stems(t)) for t in toks]
@@ -555,7 +562,12 @@ def align(sources: list[Segmented], candidate: Segmented, encoder) -> Alignment:
     if len(src_sents) * len(cand_sents) > MAX_PAIRS:
         raise UnspinError(f"texts too long to compare: {len(src_sents)} source x {len(cand_sents)} candidate "
                           f"sentences (at most {MAX_PAIRS:,} pairs); split them into articles")
-    src, es = _prepared([s.text for s in src_sents], encoder)
+    if len(sources) == 1:
+        src, es = _prepared([s.text for s in src_sents], encoder)
+    else:  # each source's features are its sentences' own: reuse them when it was seen alone
+        parts = [_prepared([s.text for s in seg.sentences], encoder) for seg in sources]
+        src = _Side.concat([p[0] for p in parts])
+        es = np.concatenate([p[1] for p in parts]) if parts else np.zeros((0, 0), dtype=np.float32)
     cand, ec = _prepared([s.text for s in cand_sents], encoder)
     n, m = len(cand_sents), len(src_sents)
     if n == 0 or m == 0:

@@ -96,31 +96,22 @@ def merge(results: list[dict], index: Index, n_partitions: int) -> ScanResult:
 
 def provenance_groups(rows: list[dict], index: Index) -> list[dict]:
     """Copies of one archive article grouped, ordered, each with its likely parent."""
-    from unspin.corpus.provenance import Copy, trace
+    from unspin.corpus.provenance import group
 
-    by_source: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        by_source[r["source_id"]].append(r)
-    groups = []
-    for source_id in sorted(by_source):
-        members = by_source[source_id]
-        copies, seen = [], set()
-        for r in members:
-            key = r["url"] or r.get("key") or r["content_sha256"]
-            if key in seen:
-                continue
-            seen.add(key)
-            copies.append(Copy(key=key, text=r.get("text") or "", date=r.get("date")))
-        group = trace(source_id, index.article(source_id).text, copies)
-        parents = {d.child: d for d in group.links}
-        groups.append({
-            "source_id": source_id, "original": group.original, "order": list(group.copies),
-            "copies": [{"url": k, "parent": (parents[k].parent if k in parents else None) or source_id,
+    usable = [r for r in rows if r.get("url")]
+    sources = {sid: index.article(sid).text for sid in {r["source_id"] for r in usable}}
+    out = []
+    for g in group(usable, sources):
+        parents = {d.child: d for d in g.links}
+        out.append({
+            "source_id": g.source_id, "original": g.original, "order": list(g.copies),
+            "copies": [{"url": k, "parent": (parents[k].parent if k in parents else None) or g.source_id,
                         "reason": parents[k].reason if k in parents else "",
                         "score": round(parents[k].score, 4) if k in parents else None,
-                        "group_size": len(copies)} for k in group.copies],
+                        "shared_alterations": parents[k].shared_alterations if k in parents else 0,
+                        "group_size": len(g.copies)} for k in g.copies],
         })
-    return groups
+    return out
 
 
 def domain_summary(rows: list[dict], domain_pages: Counter) -> list[dict]:

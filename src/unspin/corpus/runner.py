@@ -307,8 +307,12 @@ def _run_dask(fn, todo, config, parts_dir, fingerprint, texts, failures, progres
                     "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
                     "distributed.nanny.pre-spawn-environ": {k: "1" for k in THREAD_ENV},
                 }), _sigint_ignored():
+                    # dashboard_address=None turns the dashboard off, but the scheduler's HTTP
+                    # server (health, metrics) still binds :8787 on every interface and warns
+                    # when another cluster holds it: a free loopback port instead.
                     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                            dashboard_address=None, silence_logs=logging.CRITICAL,
+                                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                                            preload=[__name__])
                 client = Client(cluster)
             futures = {}

@@ -259,8 +259,8 @@ def scan_page(page: Page, index: Index, config: ScanConfig, tally: Tally) -> lis
             counts = Counter(f.type for f in report.findings)
             row["findings"] = dict(sorted(counts.items()))
             row["worst"] = max((f.severity for f in report.findings), key=SEVERITY_RANK.get, default=None)
-        if config.keep_text:
-            row["text"] = doc.text
+        if config.keep_text:  # the copied stretch only, for provenance: not the page around it
+            row["text"] = "\n".join(cand.doc.text[p.candidate.start:p.candidate.end] for p in passages)
         rows.append(row)
     return rows
 
