@@ -223,3 +223,15 @@ def test_scan_the_bundled_example(tmp_path):
     assert [r["source_id"] for r in spun] == ["cbs-story"] and spun[0]["findings"]
     # the README quotes the docs, so it may be reported, but never as a copy of the story
     assert all(r["source_id"] != "cbs-story" for r in res.rows if r is not spun[0])
+
+
+def test_two_dask_workers_give_the_same_rows(corpus, db, scanned, tmp_path):
+    """The same rows whichever way the partitions were scheduled."""
+    _, warc, _ = corpus
+    config = ScanConfig(db=str(db), audit="rules", keep_text=True, trace=True)
+    res = run_scan(plan_partitions([str(warc)], 20_000), config, tmp_path / "w", workers=2)
+    dump = lambda rows: [json.dumps(r, sort_keys=True) for r in rows]  # noqa: E731
+    one = run_scan(plan_partitions([str(warc)], 20_000), config, tmp_path / "w1", workers=1)
+    assert dump(res.rows) == dump(one.rows)
+    pairs = lambda rows: {(r["url"], r["source_id"]) for r in rows}  # noqa: E731
+    assert pairs(res.rows) == pairs(scanned.rows)
