@@ -29,7 +29,7 @@ MEANING = {"changed_fact", "meaning_shift", "unsupported_claim", "attribution_ch
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def _single_thread() -> None:
+def single_thread() -> None:
     for var in THREAD_VARS:
         os.environ[var] = "1"
 
@@ -95,7 +95,7 @@ def main() -> int:
     group.add_argument("--cache", help="write per-summary results (JSONL)")
     group.add_argument("--from-cache", help="recompute the figures from a --cache file")
     args = ap.parse_args()
-    _single_thread()
+    single_thread()
     if args.from_cache:
         lines = Path(args.from_cache).read_text(encoding="utf-8").splitlines()
         summarise([json.loads(line) for line in lines])
@@ -115,7 +115,7 @@ def main() -> int:
     tasks = [(r, args.backend, args.judge) for r in rows]
     t = time.perf_counter()
     if args.workers > 1:
-        with Pool(args.workers, initializer=_single_thread) as pool:
+        with Pool(args.workers, initializer=single_thread) as pool:
             results = pool.map(run_one, tasks, chunksize=8)
     else:
         results = [run_one(task) for task in tasks]

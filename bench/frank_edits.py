@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FRANK = (ROOT.parent / "shared" / "data" / "consistency" / "frank.jsonl").resolve()
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "bench"))
-from frank import MEANING, _single_thread  # noqa: E402  (same measure as bench/frank.py)
+from frank import MEANING, single_thread  # noqa: E402  (same measure as bench/frank.py)
 
 EDITS = ("edit:entity", "edit:number", "edit:negation", "edit:antonym", "edit:inserted_fact")
 
@@ -72,7 +72,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
-    _single_thread()
+    single_thread()
     if not FRANK.is_file():
         print(f"skipped: FRANK not found at {FRANK}")
         return 0
@@ -86,7 +86,7 @@ def main() -> int:
         tasks += [(r, r["summary"], "faithful", args.judge), (r, e[1], e[0], args.judge)]
     t = time.perf_counter()
     if args.workers > 1:
-        with Pool(args.workers, initializer=_single_thread) as pool:
+        with Pool(args.workers, initializer=single_thread) as pool:
             res = pool.map(run_one, tasks, chunksize=8)
     else:
         res = [run_one(x) for x in tasks]

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -82,13 +83,19 @@ def test_local_cluster_equals_in_process(setup):
     assert os.getpid() not in pids and 1 <= len(pids) <= 4
 
 
+@pytest.mark.filterwarnings("error::UserWarning")
 def test_workers_have_blas_threads_pinned(setup, monkeypatch):
-    """Even when the user's shell asks for more threads; the caller's environment is kept."""
+    """Even when the user's shell asks for more threads; the caller's environment is kept.
+    Also: no warning (nor failure) when another cluster holds the default HTTP port 8787."""
     tmp_path, calls_dir = setup
     monkeypatch.setenv("OMP_NUM_THREADS", "4")
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
-    out = run_partitions(env_probe, partitions(tmp_path, 2), FnConfig(str(calls_dir)), tmp_path / "wd",
-                         workers=2)
+    with socket.socket() as sock:
+        with contextlib.suppress(OSError):      # if it fails, someone else holds 8787 already
+            sock.bind(("0.0.0.0", 8787))
+            sock.listen()
+        out = run_partitions(env_probe, partitions(tmp_path, 2), FnConfig(str(calls_dir)), tmp_path / "wd",
+                             workers=2)
     for r in out:
         assert r["pid"] != os.getpid()
         assert r["env"] == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -255,6 +262,7 @@ def test_an_existing_cluster(setup):
 
     tmp_path, calls_dir = setup
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                       silence_logs=logging.CRITICAL) as cluster:
         out = run_partitions(work, partitions(tmp_path, 4), FnConfig(str(calls_dir)), tmp_path / "wd",
                              scheduler=cluster.scheduler_address)

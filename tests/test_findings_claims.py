@@ -135,3 +135,34 @@ def test_cases_claims_recall_and_faithful(case_findings):
         assert not missed
     else:
         assert len(missed) <= 2, missed  # without the static model the clause check is stricter
+
+
+class CountingEncoder:
+    """The default model's vectors, counting the texts it is asked to embed."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.texts = inner, "counting", 0
+
+    def encode(self, texts):
+        self.texts += len(texts)
+        return self.inner.encode(texts)
+
+
+def test_claims_measure_support_with_the_pipeline_backend():
+    """The backend the pipeline aligned with is the one word and clause support is read with:
+    the lexical backend (no model) turns the synonym check off, any other is used as given."""
+    from unspin.embed import get_backend
+
+    cand = [OSTRICH_SOURCE[0], "Both men face an unlimited fine if they are convicted.", OSTRICH_SOURCE[2]]
+    links = [((0,), (0,)), ((2,), (2,))]
+    lexical = make_ctx(OSTRICH_SOURCE, cand, links=links, encoder=get_backend("lexical"))
+    assert lexical.analysis.support.enc is None
+    inner = get_backend("auto")
+    if inner.name == "lexical":
+        pytest.skip("no embedding model installed")
+    enc = CountingEncoder(inner)
+    ctx = make_ctx(OSTRICH_SOURCE, cand, links=links, encoder=enc)
+    assert ctx.analysis.support.enc is enc
+    before = enc.texts
+    claims.detect(ctx)
+    assert enc.texts > before  # the candidate's words were embedded with it

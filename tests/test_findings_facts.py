@@ -9,7 +9,8 @@ import pytest
 
 from unspin.findings import facts
 from unspin.findings.context import Context
-from unspin.findings.facts import extract_values, tokenize
+from unspin.findings.values import extract_values
+from unspin.text import tokenize
 from unspin.types import Alignment, Coverage, Document, Link, Segmented, Sentence, Span, Verdict
 
 
@@ -24,7 +25,7 @@ def _segmented(sentences: list[str], doc_index: int = 0) -> Segmented:
 
 
 def make_ctx(source: list[str], candidate: list[str], links: list[tuple[tuple, tuple]] | None = None,
-             derived: bool = True, found=None) -> Context:
+             derived: bool = True, found=None, encoder=None) -> Context:
     """A Context over literal sentences; by default sentence i of each side is linked."""
     src, cand = _segmented(source), _segmented(candidate)
     if links is None:
@@ -34,7 +35,7 @@ def make_ctx(source: list[str], candidate: list[str], links: list[tuple[tuple, t
     sb = [0.8 if any(i in s for s, _ in links) else 0.2 for i in range(len(source))]
     al = Alignment(ls, Coverage(0.8, 0.8, 0.1), src.sentences, cand.sentences, cb, sb)
     verdict = Verdict("wholly_derived" if derived else "not_derived", 0.9 if derived else 0.1, derived)
-    ctx = Context.build([src], cand, al, verdict)
+    ctx = Context.build([src], cand, al, verdict, encoder=encoder)
     if found:
         ctx.found.extend(found)
     return ctx

@@ -13,28 +13,21 @@ from pathlib import Path
 
 from unspin.findings import quotes
 from unspin.findings.context import Context
-from unspin.findings.quotes import (
-    attributions,
-    diff_words,
-    find_attribution,
-    parse_person,
-    pieces,
-    same_person,
-    suspect_quote,
-    tokenize,
-)
+from unspin.findings.quoted import attributions, find_attribution, parse_person, same_person
+from unspin.findings.quotes import diff_words, pieces, suspect_quote
 from unspin.segment import segment
+from unspin.text import tokenize
 from unspin.types import Alignment, Coverage, Document, Link, Verdict
 
 # --- words and diffs ------------------------------------------------------------------------
 
 
 def norms(text: str) -> list[str]:
-    return [t.norm for t in tokenize(text)]
+    return [t.norm for t in tokenize(text, scheme="quote")]
 
 
 def diff(cand: str, src: str) -> list[tuple[str, str, str]]:
-    d = diff_words(tokenize(cand), tokenize(src), cand, src)
+    d = diff_words(tokenize(cand, scheme="quote"), tokenize(src, scheme="quote"), cand, src)
     return [(o["op"], o["source"], o["candidate"]) for o in d.ops if o["op"] != "equal"]
 
 

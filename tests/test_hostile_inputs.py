@@ -19,18 +19,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from cli_helpers import unspin_script
 from conftest import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
-from test_cli import _unspin
 from test_robustness import one_error_line
 
 import unspin
 from unspin import cli
 from unspin.ingest import (
-    _CONTACT,
-    _HtmlView,
+    CONTACT,
+    HtmlView,
     extract,
     extract_text,
     load,
@@ -47,7 +47,7 @@ CANDIDATE = EXAMPLES / "candidate.txt"
 
 
 def run(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([_unspin(), *args], capture_output=True, text=True, timeout=timeout, cwd=cwd)
+    return subprocess.run([unspin_script(), *args], capture_output=True, text=True, timeout=timeout, cwd=cwd)
 
 
 error_line = one_error_line
@@ -77,22 +77,22 @@ def test_contact_pattern_is_linear_on_a_long_word():
     each scanning to its end: 50,000 letters took about 20 s."""
     for unit in ("a", "1", "a.", "x-y", "\u00e9"):
         text = unit * (50_000 // len(unit))
-        assert _elapsed(_CONTACT.search, text) < 0.5, unit
-    found = _CONTACT.search("write to jane.doe+news@example.co.uk today")
+        assert _elapsed(CONTACT.search, text) < 0.5, unit
+    found = CONTACT.search("write to jane.doe+news@example.co.uk today")
     assert found.group() == "jane.doe+news@example.co.uk"
-    assert _CONTACT.search("a" * 1000 + "@example.com").group() == "a" * 1000 + "@example.com"
+    assert CONTACT.search("a" * 1000 + "@example.com").group() == "a" * 1000 + "@example.com"
 
 
 def test_html_view_is_linear_on_unclosed_tags():
     """Many "<" with no ">" after them: the tag pattern scanned to the end from each one."""
     for unit in ("<", "<a", "<!", "</", "<script"):
-        assert _elapsed(_HtmlView, unit * (60_000 // len(unit))) < 1.0, unit
+        assert _elapsed(HtmlView, unit * (60_000 // len(unit))) < 1.0, unit
     # the same reading as before: a "<" runs to the next ">", an open comment or script to the end
-    assert _HtmlView("<p>One <b>two</b></p> 3 < 4 <!-- x <p>gone</p>").text.split() == ["One", "two", "3",
+    assert HtmlView("<p>One <b>two</b></p> 3 < 4 <!-- x <p>gone</p>").text.split() == ["One", "two", "3",
                                                                                       "gone"]
-    assert _HtmlView("<p>Kept.</p> 3 < 4 <!-- open comment gone").text.split() == ["Kept.", "3", "<", "4"]
-    assert _HtmlView("<p>Kept.</p><script>var a = 1 > 0; never closed").text.strip() == "Kept."
-    assert _HtmlView("<p>a>b</p>c>d e").text.split() == ["a>b", "c>d", "e"]
+    assert HtmlView("<p>Kept.</p> 3 < 4 <!-- open comment gone").text.split() == ["Kept.", "3", "<", "4"]
+    assert HtmlView("<p>Kept.</p><script>var a = 1 > 0; never closed").text.strip() == "Kept."
+    assert HtmlView("<p>a>b</p>c>d e").text.split() == ["a>b", "c>d", "e"]
 
 
 def test_stripper_is_linear_on_many_short_run_on_lines():
@@ -254,20 +254,20 @@ def test_output_is_created_exclusively(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(cli.tempfile, "mkstemp", racing_mkstemp)
     with pytest.raises(SystemExit) as exc:
-        cli._write("this run's report\n", str(out), [], False)
+        cli.write_output("this run's report\n", str(out), [], False)
     assert exc.value.code == 2
     assert "output file exists" in capsys.readouterr().err
     assert out.read_text() == "the other run's report\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temporary left behind
-    cli._write("forced\n", str(out), [], True)
+    cli.write_output("forced\n", str(out), [], True)
     assert out.read_text() == "forced\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
 
 
 def test_two_runs_on_one_output_exactly_one_wins(tmp_path):
     out = tmp_path / "out.txt"
-    procs = [subprocess.Popen([_unspin(), "extract", str(SOURCE), "-o", str(out)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = [subprocess.Popen([unspin_script(), "extract", str(SOURCE), "-o", str(out)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
     results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
     for p in procs:
         p.stdout.close()
@@ -280,7 +280,7 @@ def test_two_runs_on_one_output_exactly_one_wins(tmp_path):
 def test_temporary_name_is_unique_per_run(tmp_path):
     """A fixed temporary name (".out.txt.unspin-tmp") would collide between runs."""
     (tmp_path / ".out.txt.unspin-tmp").mkdir()
-    cli._write("report\n", str(tmp_path / "out.txt"), [], False)
+    cli.write_output("report\n", str(tmp_path / "out.txt"), [], False)
     assert (tmp_path / "out.txt").read_text() == "report\n"
     assert (tmp_path / "out.txt").stat().st_mode & 0o777 == 0o666 & ~_umask()
 

@@ -13,12 +13,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cli_helpers import bad_files, run, unspin_script
 from conftest import EXAMPLES
-from test_cli import _bad_files, _unspin, run
 
 import unspin
 from unspin import Document, UnspinError
-from unspin.cli import _write
+from unspin.cli import write_output
 from unspin.ingest import read_input
 from unspin.report.html import render_html
 from unspin.report.json_report import to_json
@@ -42,7 +42,7 @@ def one_error_line(proc: subprocess.CompletedProcess) -> str:
 @pytest.mark.parametrize("kind", ["missing", "directory", "empty", "whitespace", "binary", "too large",
                                   "html without article"])
 def test_compare_bad_input_either_side(tmp_path, kind):
-    bad = _bad_files(tmp_path)[kind]
+    bad = bad_files(tmp_path)[kind]
     proc = run("compare", str(SOURCE), str(bad), "--format", "json")
     assert str(bad) in one_error_line(proc)
     assert proc.stdout == ""
@@ -67,18 +67,18 @@ def test_a_name_with_a_newline_stays_on_one_line(tmp_path):
 
 
 def test_closed_and_full_stdout():
-    closed = subprocess.run(f"'{_unspin()}' extract '{SOURCE}' >&-", shell=True, capture_output=True,
+    closed = subprocess.run(f"'{unspin_script()}' extract '{SOURCE}' >&-", shell=True, capture_output=True,
                             text=True, timeout=120)
     assert "standard output is closed" in one_error_line(closed)
     if Path("/dev/full").exists():
         with open("/dev/full", "w") as full:
-            proc = subprocess.run([_unspin(), "extract", str(SOURCE)], stdout=full, stderr=subprocess.PIPE,
-                                  text=True, timeout=120)
+            proc = subprocess.run([unspin_script(), "extract", str(SOURCE)], stdout=full,
+                                  stderr=subprocess.PIPE, text=True, timeout=120)
         assert "No space left" in one_error_line(proc)
 
 
 def test_piped_into_head_is_quiet():
-    proc = subprocess.Popen([_unspin(), "compare", str(SOURCE), str(CANDIDATE), "--format", "html"],
+    proc = subprocess.Popen([unspin_script(), "compare", str(SOURCE), str(CANDIDATE), "--format", "html"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout.read(20)
     proc.stdout.close()
@@ -90,7 +90,7 @@ def test_piped_into_head_is_quiet():
 
 def test_non_utf8_terminal():
     env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
-    base = [_unspin(), "compare", str(SOURCE), str(CANDIDATE)]
+    base = [unspin_script(), "compare", str(SOURCE), str(CANDIDATE)]
     term = subprocess.run(base, capture_output=True, env=env, timeout=120)
     assert term.returncode == 0, term.stderr
     assert b"WHOLLY DERIVED" in term.stdout and b"+- unspin report" in term.stdout
@@ -111,7 +111,7 @@ def test_report_is_never_written_over_an_input(tmp_path):
 
 def _write_error(capsys, *args, **kw) -> str:
     with pytest.raises(SystemExit) as exc:
-        _write("report\n", *args, **kw)
+        write_output("report\n", *args, **kw)
     assert exc.value.code == 2
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("unspin: error: ")
@@ -126,12 +126,12 @@ def test_output_rules(tmp_path, capsys):
     assert "does not exist" in _write_error(capsys, str(tmp_path / "nodir" / "r.html"), [str(inp)], False)
     assert "is a directory" in _write_error(capsys, str(tmp_path), [str(inp)], True)
     assert "empty" in _write_error(capsys, "", [str(inp)], False)
-    _write("first\n", str(out), [str(inp)], False)
+    write_output("first\n", str(out), [str(inp)], False)
     assert "--force" in _write_error(capsys, str(out), [str(inp)], False)
-    _write("second\n", str(out), [str(inp)], True)
+    write_output("second\n", str(out), [str(inp)], True)
     assert out.read_text() == "second\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt", "r.html"]  # no temporary left behind
-    _write("gone\n", os.devnull, [str(inp)], False)  # a device is written to, never replaced
+    write_output("gone\n", os.devnull, [str(inp)], False)  # a device is written to, never replaced
     assert Path(os.devnull).is_char_device()
 
 

@@ -68,7 +68,7 @@ def test_repeated_quotation_is_no_attribution_evidence():
 
 
 def test_passage_run_index_matches_shared_runs():
-    from unspin.passages import VERBATIM_RUN, _flatten, _RunIndex
+    from unspin.passages import VERBATIM_RUN, RunIndex, flatten
 
     rng = random.Random(5)
     for _ in range(60):
@@ -76,10 +76,10 @@ def test_passage_run_index_matches_shared_runs():
         src = [[str(rng.randrange(vocab)) for _ in range(rng.randrange(0, 9))] for _ in range(12)]
         cand = [[str(rng.randrange(vocab)) for _ in range(rng.randrange(0, 9))] for _ in range(12)]
         cand[3] = src[2] + src[3]  # a copied stretch across a sentence break
-        sf, so = _flatten(src)
-        cf, co = _flatten(cand)
+        sf, so = flatten(src)
+        cf, co = flatten(cand)
         for n in (VERBATIM_RUN, 8):
-            index = _RunIndex(cf, sf, n)
+            index = RunIndex(cf, sf, n)
             for _ in range(20):
                 c0, s0 = rng.randrange(12), rng.randrange(12)
                 c1, s1 = rng.randrange(c0, 12), rng.randrange(s0, 12)
@@ -98,45 +98,45 @@ TRICKY = ("Mr Smith-Jones and mrs O'Brien met SMITH. “Smith,” said Mrs. Smit
 @pytest.mark.parametrize("text", [TRICKY, TRICKY.replace("Smith.", "\u212aelvin Smith."),
                                   TRICKY.replace("said", "\u017faid"), TRICKY + " \u0130stanbul"])
 def test_name_search_matches_regex_scan(text):
-    from unspin.findings.quotes import DocQuotes
+    from unspin.findings.quoted import DocQuotes
 
-    dq = DocQuotes.__new__(DocQuotes)
-    dq.text, dq._lower = text, None
+    dq = DocQuotes(None, text, [])  # only the text is read
     names = {w.lower() for w in re.findall(r"[\w'’\-]+", text)} | {"a-a", "kelvin", "said", "istanbul"}
     for name in sorted(names):
         want = [m.span() for m in re.finditer(rf"\b{re.escape(name)}\b", text, re.IGNORECASE)]
-        assert [m.span() for m in dq._name_matches(name)] == want, name
+        assert [m.span() for m in dq.name_matches(name)] == want, name
 
 
 def test_given_name_gender_matches_regex_scan():
     from types import SimpleNamespace
 
-    from unspin.findings import quotes
+    from unspin.findings.quotes import given_gender
+    from unspin.lang.en.people import KIN_GENDER, SPEAKER_TITLES
 
     def scan(person, docs):  # the per-person scan the prefix index replaced
         words = re.findall(r"[A-Z][\w'’\-]+", person.text)
-        if len(words) < 2 or words[0].lower() in quotes._TITLES:
+        if len(words) < 2 or words[0].lower() in SPEAKER_TITLES:
             return None
-        kin = "|".join(k for k, g in quotes._KIN_GENDER.items() if g)
+        kin = "|".join(k for k, g in KIN_GENDER.items() if g)
         found = set()
         for dq in docs:
             for m in re.finditer(rf"\b(?:({kin}),?[ \t]+|(Mrs|Miss|Ms|Mr|Sir|Lady)\.?[ \t]+)"
                                  rf"{re.escape(words[0])}\b", dq.text, re.IGNORECASE):
-                found.add(quotes._KIN_GENDER.get(m.group(1).lower()) if m.group(1)
-                          else quotes._TITLES[m.group(2).lower()])
+                found.add(KIN_GENDER.get(m.group(1).lower()) if m.group(1)
+                          else SPEAKER_TITLES[m.group(2).lower()])
         return found.pop() if len(found) == 1 else None
 
     docs = [SimpleNamespace(text=TRICKY), SimpleNamespace(text=ARTICLE)]
     for given in sorted(set(re.findall(r"[A-Z][\w'’\-]+", TRICKY + ARTICLE))):
         person = SimpleNamespace(text=f"{given} Smith")
         for pick in (docs[:1], docs):
-            assert quotes._given_gender(person, pick) == scan(person, pick), given
+            assert given_gender(person, pick) == scan(person, pick), given
 
 
 def test_near_duplicate_paragraphs_match_full_comparison():
     from rapidfuzz import fuzz
 
-    from unspin.findings.garbled import _near_duplicate, _note_seen
+    from unspin.findings.garbled import near_duplicate, note_seen
 
     rng = random.Random(11)
     words = str.split("the court heard that he had been jailed for six months after a trial")
@@ -148,7 +148,7 @@ def test_near_duplicate_paragraphs_match_full_comparison():
             base = rng.choice(seen)
             para = base[:-rng.randrange(1, 4)] if len(base) > 5 else base
         want = any(len(k) > 40 and fuzz.ratio(para, k) >= 95 for k in seen)
-        assert _near_duplicate(para, lengths) == want
+        assert near_duplicate(para, lengths) == want
         if para not in seen:
             seen.append(para)
-            _note_seen(lengths, para)
+            note_seen(lengths, para)

@@ -8,19 +8,10 @@ from __future__ import annotations
 
 import glob
 import time
-import unicodedata
 from pathlib import Path
 
 import pytest
 
-from unspin.normalize import (
-    content_words,
-    normalize,
-    normalize_with_map,
-    original_span,
-    word_spans,
-    words,
-)
 from unspin.segment import canonical_speaker, segment, split_sentences
 from unspin.types import Document, Span, UnspinError
 
@@ -61,42 +52,6 @@ def _check_offsets(seg) -> None:
         if q.speaker_span is not None:
             sp = q.speaker_span
             assert sp.text == text[sp.start:sp.end]
-
-
-# --- normalize ------------------------------------------------------------------------------
-
-
-def test_normalize_quotes_dashes_spaces():
-    text = "Birds _ destined for slaughter _ were hurt.\n\n“It’s over” — he said\u00a0 ‘no’."
-    assert normalize(text) == "Birds - destined for slaughter - were hurt. \"It's over\" - he said 'no'."
-    assert normalize(text, lower=True).startswith("birds - destined")
-    assert normalize("ﬁne cafe\u0301") == unicodedata.normalize("NFKC", "ﬁne cafe\u0301")
-
-
-def test_normalize_map_points_at_original_characters():
-    text = "  Mr Taylor said:\u00a0“I was amazed.”\n\n“The vehicle – cafe\u0301 – was not adapted”  "
-    norm, offsets = normalize_with_map(text, lower=True)
-    assert norm == normalize(text, lower=True)
-    assert len(offsets) == len(norm)
-    for ch, off in zip(norm, offsets, strict=True):
-        src = unicodedata.normalize("NFKC", text[off:off + 2]).lower()  # base + combining mark
-        assert ch == " " or ch in src or ch in "\"'-" or text[off] in "\u00a0"
-    i = norm.index("the vehicle")
-    a, b = original_span(offsets, text, i, i + len("the vehicle"))
-    assert text[a:b] == "The vehicle"
-    i = norm.index("café")
-    a, b = original_span(offsets, text, i, i + 4)
-    assert text[a:b].startswith("caf") and unicodedata.normalize("NFKC", text[a:b]) == "café"
-
-
-def test_words_keep_contractions_numbers_and_acronyms():
-    text = "“It’s fentanyl,” O'Donnell said of Americans aged 18-to-49: £2,450 or 1.5% in the U.S. 90's"
-    assert words(text) == ["it's", "fentanyl", "o'donnell", "said", "of", "americans", "aged", "18", "to",
-                           "49", "2,450", "or", "1.5", "in", "the", "u.s.", "90's"]
-    for a, b, w in word_spans(text):
-        assert text[a:b] == w
-    assert "the" not in content_words(text) and "fentanyl" in content_words(text)
-    assert content_words("birds' heads") == ["birds", "heads"]
 
 
 # --- sentences ------------------------------------------------------------------------------

@@ -15,10 +15,10 @@ from unspin.verdict import (
     CANDIDATE_INPUTS,
     INPUT_NAMES,
     LABELS,
-    _rare_containment,
     judge,
     load_model,
     model_inputs,
+    rare_containment,
 )
 
 
@@ -96,10 +96,10 @@ def test_model_inputs_are_finite():
 def test_rare_words_weigh_more_in_containment():
     """Sharing a rare word is stronger evidence of copy than sharing a common one."""
     src = tokens("The magistrate adjourned the hearing.")
-    rare = _rare_containment(src, tokens("A magistrate adjourned it."))
-    common = _rare_containment(src, tokens("The hearing was on the list."))
+    rare = rare_containment(src, tokens("A magistrate adjourned it."))
+    common = rare_containment(src, tokens("The hearing was on the list."))
     assert 0.0 < common < rare < 1.0
-    assert _rare_containment(src, src) == 1.0 and _rare_containment(src, []) == 0.0
+    assert rare_containment(src, src) == 1.0 and rare_containment(src, []) == 0.0
 
 
 @pytest.mark.parametrize("empty_side", ["source", "candidate"])

@@ -1,5 +1,6 @@
 """unspin: find rewritten copies of news articles and show what the rewrite changed."""
 
+from unspin import ingest as _ingest  # noqa: F401  (installs Document.from_text)
 from unspin.types import SCHEMA_VERSION, Document, UnspinError
 
 __version__ = "0.1.0"

@@ -88,7 +88,7 @@ def compare(source: Input, candidate: Input, *, extra_sources: Iterable[Input] =
     t = time.perf_counter()
     model = judge_model(judge, encoder.name)
     notes: list[str] = []
-    findings = detect(sources, cand, alignment, verdict, passages, model=model, notes=notes)
+    findings = detect(sources, cand, alignment, verdict, passages, model=model, notes=notes, encoder=encoder)
     timings["findings"] = time.perf_counter() - t
     return Report(sources=sources, candidate=cand, alignment=alignment, verdict=verdict,
                   findings=findings, passages=passages, timings=timings, backend=encoder.name,

@@ -87,7 +87,7 @@ def _to_stdout(output: str | None) -> bool:
 
 def _check_output(output: str | None, inputs: list[str], force: bool) -> None:
     """Refuse an output path that cannot be written before any work is done: a long comparison
-    must not end in "directory does not exist". Writing itself (``_write``) checks again, since
+    must not end in "directory does not exist". Writing itself (``write_output``) checks again, since
     the file system may change in between."""
     if _to_stdout(output):
         return
@@ -137,7 +137,8 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _write(text: str, output: str | None, inputs: list[str], force: bool, machine: bool = False) -> None:
+def write_output(text: str, output: str | None, inputs: list[str], force: bool,
+                 machine: bool = False) -> None:
     """Write the report to ``output`` ("-" or None: standard output).
 
     A file is written whole or not at all: the report goes to a temporary file of its own in the
@@ -211,7 +212,7 @@ def extract(file: str, fmt: str, output: str | None, force: bool) -> None:
     _check_output(output, [file], force)
     doc = load(file)
     text = render_json(doc) if fmt == "json" else render_text(doc)
-    _write(text, output, [file], force, machine=fmt == "json")
+    write_output(text, output, [file], force, machine=fmt == "json")
 
 
 @cli.command()
@@ -251,7 +252,7 @@ def compare(source: str, candidate: str, extra: tuple[str, ...], fmt: str, outpu
         from unspin.report.terminal import render_terminal
 
         text = render_terminal(report, color=_to_stdout(output) and _isatty())
-    _write(text, output, [source, candidate, *extra], force, machine=fmt != "terminal")
+    write_output(text, output, [source, candidate, *extra], force, machine=fmt != "terminal")
 
 
 def _load(path: str):

@@ -700,7 +700,7 @@ _PURE_NUMBER = re.compile(r"[\d.,]+[kKmM]?")
 # clutter that never occurs in a clean article: one such line is enough to call the text a page
 # (an address starts where a run of address characters starts: trying every position inside a
 # long run, each scanning to its end, would take quadratic time on a 500,000-letter "word")
-_CONTACT = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{3}\s?\d{3}\s?\d{3,4}\b|\+\d[\d\s]{8,}\d")
+CONTACT = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{3}\s?\d{3}\s?\d{3,4}\b|\+\d[\d\s]{8,}\d")
 _TIPLINE = re.compile(r"\b(?:news\s?desk|got a (?:story|tip)|stor(?:y|ies) (?:for us|tips?)|tip-?offs? to|"
                       r"we pay|pay for (?:your )?stor|contact us|email us|get in touch|send us)\b", re.I)
 _STRONG_CLUTTER = {"copyright", "breadcrumb", "tags", "date", "counter", "cookies", "reading-time"}
@@ -781,7 +781,7 @@ def _clutter_kind(u: _Unit) -> str:
         ("reading-time", lambda: size <= 8 and _READ_TIME.search(t) and _READ_WORD.search(t)),
         ("bio", lambda: _bio_name(u) or (size <= 30 and _ABOUT.match(t))),
         # a tip-line appeal ("Got a story? Ring the newsdesk on 0800 ..."), not a police appeal
-        ("tipline", lambda: size <= 40 and _CONTACT.search(t) is not None and _TIPLINE.search(t) is not None),
+        ("tipline", lambda: size <= 40 and CONTACT.search(t) is not None and _TIPLINE.search(t) is not None),
         # a site's bracketed remark on the copy it reposts ("[Reproduced with thanks ...]")
         ("note", lambda: size <= 30 and re.fullmatch(r"\[[^\[\]]+\]", t.strip()) is not None),
     ]
@@ -1122,7 +1122,7 @@ def _html_tokens(raw: str):
         yield m.group(), m.start(), None, None, m.group(3)
 
 
-class _HtmlView:
+class HtmlView:
     """The visible text of an HTML page with whitespace collapsed, and where each piece came from.
 
     Tags vanish (block tags leave a space), entities are decoded, script/style bodies are
@@ -1197,7 +1197,7 @@ class _HtmlView:
         return out
 
 
-def _locate(view: _HtmlView, para: str, body_start: int,
+def _locate(view: HtmlView, para: str, body_start: int,
             cursor: int) -> tuple[list[tuple[int, int, int]], int]:
     """Runs mapping paragraph ``para`` (at body_start) into the input, and the view offset after it.
 
@@ -1287,7 +1287,7 @@ def _too_deep(raw: str) -> bool:
     return any(e.type == limit or "Excessive depth" in e.message for e in parser.error_log)
 
 
-def _flat_paragraphs(view: _HtmlView) -> list[str]:
+def _flat_paragraphs(view: HtmlView) -> list[str]:
     """The page's visible text cut at its block tags: every non-empty block a paragraph."""
     out: list[str] = []
     prev = 0
@@ -1355,7 +1355,7 @@ def _extract_html(raw: str, name: str, path: str | None, metadata: bool = True) 
     if _too_deep(text_in):
         # The parser stopped at its nesting limit, so everything extracted from its tree lacks
         # the text nested deeper: read the page flat instead, every block a paragraph.
-        view = _HtmlView(text_in)
+        view = HtmlView(text_in)
         paragraphs = _flat_paragraphs(view)
     elif not _has_article(paragraphs):
         try:
@@ -1371,7 +1371,7 @@ def _extract_html(raw: str, name: str, path: str | None, metadata: bool = True) 
     if not _has_article(paragraphs):
         raise UnspinError(f"{name}: no article text found in the HTML")
     if view is None:
-        view = _HtmlView(text_in)
+        view = HtmlView(text_in)
     parts: list[str] = []
     spans: list[Span] = []
     runs: list[tuple[int, int, int]] = []
@@ -1387,3 +1387,6 @@ def _extract_html(raw: str, name: str, path: str | None, metadata: bool = True) 
         pos += len(p)
     return Document(text="".join(parts), paragraphs=spans, raw=raw, path=path, input_format="html",
                     source_map=runs, **meta)
+
+
+Document.from_text = staticmethod(document_from_plain_text)  # see Document.from_text

@@ -158,9 +158,9 @@ class _Finder:
         self.sw = np.array([max(len(t), 1) for t in self.src_toks], dtype=float)
         self.docs = [s.doc for s in alignment.source_sentences]
         self.narrative = self._narrative_share(candidate)
-        self.cand_flat, self.cand_off = _flatten(self.cand_toks)
-        self.src_flat, self.src_off = _flatten(self.src_toks)
-        self._runs: dict[int, _RunIndex] = {}
+        self.cand_flat, self.cand_off = flatten(self.cand_toks)
+        self.src_flat, self.src_off = flatten(self.src_toks)
+        self._runs: dict[int, RunIndex] = {}
         self._copied: dict[tuple[int, int, int, int], float] = {}
         self._alike_rows: dict[int, list[int]] = {}
         self._alike_cols: dict[int, list[int]] = {}
@@ -290,9 +290,9 @@ class _Finder:
         close = self.strength(r) >= SINGLE_SIM and self.cw[r.c0] >= SINGLE_WORDS
         return close or self._has_run(r, RUN_ALONE)
 
-    def _index(self, n: int) -> _RunIndex:
+    def _index(self, n: int) -> RunIndex:
         if n not in self._runs:
-            self._runs[n] = _RunIndex(self.cand_flat, self.src_flat, n)
+            self._runs[n] = RunIndex(self.cand_flat, self.src_flat, n)
         return self._runs[n]
 
     def _spans(self, r: _Region) -> tuple[int, int, int, int]:
@@ -346,7 +346,7 @@ def _any_in(sorted_idx: list[int], lo: int, hi: int) -> bool:
     return k < len(sorted_idx) and sorted_idx[k] <= hi
 
 
-def _flatten(toks: list[list[str]]) -> tuple[list[str], list[int]]:
+def flatten(toks: list[list[str]]) -> tuple[list[str], list[int]]:
     """All words in order, and where each sentence's words start (one more: the end)."""
     flat: list[str] = []
     off = [0]
@@ -356,7 +356,7 @@ def _flatten(toks: list[list[str]]) -> tuple[list[str], list[int]]:
     return flat, off
 
 
-class _RunIndex:
+class RunIndex:
     """Which candidate words, of any candidate stretch, lie in a run of at least n words
     shared with any source stretch: a word does when an n-word window around it occurs in the
     source stretch. Word n-grams are numbered once; each question is then a lookup of the

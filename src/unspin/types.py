@@ -9,8 +9,9 @@ point at the exact characters; ``Document.to_input`` maps them back to the input
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 
@@ -67,12 +68,11 @@ class Document:
             return None
         return input_start + (offset - body_start)
 
-    @classmethod
-    def from_text(cls, text: str, **meta) -> Document:
-        """A clean plain-text article: paragraphs are the blank-line separated blocks."""
-        from unspin.ingest import document_from_plain_text
-
-        return document_from_plain_text(text, **meta)
+    # A clean plain-text article held in memory: ``Document.from_text(text, **meta)``
+    # (paragraphs are the blank-line separated blocks). The reader is ingest's, which installs
+    # it on import (the package imports ingest): ingest builds Documents, so types must not
+    # import it back.
+    from_text: ClassVar[Callable[..., Document]]
 
 
 @dataclass(frozen=True)
@@ -217,25 +217,35 @@ class FindingKind:
     description: str  # one line: what it means
     style: str  # terminal (rich) colour
     changes_meaning: bool  # a content change a reader must know of (not omission or garbling)
+    colour: str  # HTML report: the strong colour (labels, underlines)
+    tint: str  # HTML report: the highlight behind the text
 
 
 FINDING_KINDS: dict[str, FindingKind] = {k.name: k for k in (
     FindingKind("altered_quote", "Altered quote",
-                "words inside quotation marks differ from the source's quote", "dark_orange", True),
+                "words inside quotation marks differ from the source's quote", "dark_orange", True,
+                "#c2410c", "#ffe1c2"),
     FindingKind("fabricated_quote", "Fabricated quote",
-                "a quotation the source does not contain", "red", True),
+                "a quotation the source does not contain", "red", True,
+                "#b91c1c", "#fecdcd"),
     FindingKind("unsupported_claim", "Unsupported claim",
-                "content the source does not support", "magenta", True),
+                "content the source does not support", "magenta", True,
+                "#7e22ce", "#ecdcff"),
     FindingKind("omission", "Omission",
-                "important source content missing from the candidate", "deep_sky_blue1", False),
+                "important source content missing from the candidate", "deep_sky_blue1", False,
+                "#0369a1", "#cde9fb"),
     FindingKind("changed_fact", "Changed fact",
-                "a number, date, amount, name or place differs", "hot_pink", True),
+                "a number, date, amount, name or place differs", "hot_pink", True,
+                "#be185d", "#fbd3e8"),
     FindingKind("attribution_change", "Attribution change",
-                "a statement given to a different speaker or source", "cyan", True),
+                "a statement given to a different speaker or source", "cyan", True,
+                "#0f766e", "#c6efe8"),
     FindingKind("meaning_shift", "Meaning shift",
-                "negation, relation, hedging or intensity changed", "yellow", True),
+                "negation, relation, hedging or intensity changed", "yellow", True,
+                "#a16207", "#fbefa8"),
     FindingKind("garbled_text", "Garbled text",
-                "non-words, fragments, run-together sentences, duplicates", "grey62", False),
+                "non-words, fragments, run-together sentences, stray words, duplicated paragraphs",
+                "grey62", False, "#475569", "#dfe4ec"),
 )}
 MEANING_TYPES = frozenset(k for k, v in FINDING_KINDS.items() if v.changes_meaning)
 assert tuple(FINDING_KINDS) == FindingType.__args__  # the Literal and the registry agree

@@ -49,7 +49,7 @@ def _frequencies() -> dict[str, float]:
     return get_frequency_dict("en")
 
 
-def _rare_containment(src: list[str], cand: list[str]) -> float:
+def rare_containment(src: list[str], cand: list[str]) -> float:
     """Share of the candidate's words found in the source, each weighted by its rarity.
 
     Two reporters at the same hearing share names, the quoted words and the common words;
@@ -231,7 +231,7 @@ def features(alignment: Alignment, passages: list[Passage] | None = None) -> dic
         "containment_1": _containment(src_toks, flat_c, 1),
         "containment_3": _containment(src_toks, flat_c, 3),
         "containment_5": _containment(src_toks, flat_c, 5),
-        "rare_containment": _rare_containment(src_toks, flat_c),
+        "rare_containment": rare_containment(src_toks, flat_c),
         "longest_run": longest,
         "full_strong": wf_share["verbatim"] + wf_share["near_verbatim"] + wf_share["paraphrase"],
         "full_unlinked": wf_share["none"],

@@ -84,7 +84,7 @@ def run_partitions(
     A partition whose ``fn`` raises does not stop the others; the run then raises one
     ``UnspinError`` and the finished parts stay for ``resume``.
     """
-    work_dir = Path(work_dir)
+    work_dir = Path(os.path.abspath(work_dir))   # workers may run in another directory
     if workers is not None and workers < 1:
         raise UnspinError(f"the number of workers must be at least 1, not {workers}")
     if fingerprint is None:
@@ -206,10 +206,11 @@ def _write_atomic(path: Path, text: str) -> None:
             os.close(dir_fd)
 
 
-def run_one(fn: Callable[[Partition, Any], dict], partition: Partition, config: Any, parts_dir: str,
-            fingerprint: str, pin_threads: bool = False) -> str:
+def run_one(fn: Callable[[Partition, Any], dict], partition: Partition, key: str, config: Any,
+            parts_dir: str, fingerprint: str, pin_threads: bool = False) -> str:
     """The task: compute one partition and write its part file where it ran, so the result
-    survives the client; returns the part file's text."""
+    survives the client; returns the part file's text. ``key`` comes from the client: a
+    worker's working directory may differ, and ``Partition.key`` hashes the absolute path."""
     global _pinned_in_worker
     if pin_threads and not _pinned_in_worker:
         # Belt and braces for clusters we did not start: limit pools already loaded.
@@ -220,21 +221,21 @@ def run_one(fn: Callable[[Partition, Any], dict], partition: Partition, config: 
     if not isinstance(result, dict):
         raise TypeError(f"the partition function must return a dict, not {type(result).__name__}")
     record = {
-        "key": partition.key,
+        "key": key,
         "partition": {"file": partition.file, "start": partition.start, "end": partition.end},
         "fingerprint": fingerprint,
         "result": result,
     }
     text = json.dumps(record, ensure_ascii=False)
     os.makedirs(parts_dir, exist_ok=True)
-    _write_atomic(Path(parts_dir) / f"{partition.key}.json", text)
+    _write_atomic(Path(parts_dir) / f"{key}.json", text)
     return text
 
 
 def _run_local(fn, todo, config, parts_dir, fingerprint, texts, failures, progress, total) -> None:
     for p in todo:
         try:
-            texts[p.key] = run_one(fn, p, config, str(parts_dir), fingerprint)
+            texts[p.key] = run_one(fn, p, p.key, config, str(parts_dir), fingerprint)
         except Exception as exc:   # keep going: the other partitions' parts are worth keeping
             failures.append((p, exc))
         if progress:
@@ -317,7 +318,8 @@ def _run_dask(fn, todo, config, parts_dir, fingerprint, texts, failures, progres
                 client = Client(cluster)
             futures = {}
             for p in todo:
-                fut = client.submit(run_one, fn, p, config, str(parts_dir), fingerprint, True, pure=False)
+                fut = client.submit(run_one, fn, p, p.key, config, str(parts_dir), fingerprint, True,
+                                    pure=False)
                 futures[fut] = p
             for fut in as_completed(futures):
                 p = futures.pop(fut)

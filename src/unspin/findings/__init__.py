@@ -1,8 +1,10 @@
 """Findings: what the rewrite changed, each with evidence spans on both sides.
 
-Each detector module has one job and exposes ``detect(ctx) -> list[Finding]``; this module
-builds the shared ``Context`` once, runs the detectors, drops duplicates and orders the
-result by severity, then by position in the candidate.
+Each detector module has one job and exposes ``detect(ctx) -> list[Finding]``; no detector
+imports another. This module builds the shared ``Context`` once (with the shared analysis,
+``findings.analysis``, and the consistency model's judgements, ``findings.judgements``), runs
+the detectors, drops duplicates and orders the result by severity, then by position in the
+candidate.
 """
 
 from __future__ import annotations
@@ -57,19 +59,21 @@ def _other_material(candidate: Segmented, passages: list[Passage]) -> bool:
 
 def detect(sources: list[Segmented], candidate: Segmented, alignment: Alignment,
            verdict: Verdict, passages: list[Passage] | None = None, model=None,
-           notes: list[str] | None = None) -> list[Finding]:
+           notes: list[str] | None = None, encoder=None) -> list[Finding]:
     """All findings for one comparison; none when the candidate is not derived.
 
     ``model`` is the consistency model (``unspin.consistency.ConsistencyModel``) or None: the
-    rule detectors then work alone. Lines a reader should see about how the audit was done
-    (a budget reached) are appended to ``notes``. Where the reused passages are only part of a page that
-    holds other material, only what lies in them is reported: the rest of the page is not a
-    change to the source. Where they are most of the candidate (a rewrite with additions), the
-    additions are findings too.
+    rule detectors then work alone. ``encoder`` is the embedding backend the pipeline aligned
+    with (None: the default one); the detectors that compare meaning use it too. Lines a
+    reader should see about how the audit was done (a budget reached) are appended to
+    ``notes``. Where the reused passages are only part of a page that holds other material,
+    only what lies in them is reported: the rest of the page is not a change to the source.
+    Where they are most of the candidate (a rewrite with additions), the additions are
+    findings too.
     """
     scoped = verdict.label == "partially_derived" and bool(passages) and _other_material(candidate, passages)
     scope = [(p.candidate.start, p.candidate.end) for p in passages] if scoped and passages else None
-    ctx = Context.build(sources, candidate, alignment, verdict, scope=scope)
+    ctx = Context.build(sources, candidate, alignment, verdict, scope=scope, encoder=encoder)
     ctx.judgements = judgements.judge(ctx, model, notes)
     found = ctx.found
     for module in _detectors():

@@ -1,9 +1,11 @@
-"""What every detector needs, computed once: sentence pairs from the alignment and lookups."""
+"""What every detector reads, computed once: sentence pairs from the alignment, the shared
+analysis of the texts (``findings.analysis``), the model's judgements and the findings so far."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from unspin.findings.analysis import Analysis, analyse
 from unspin.types import Alignment, Finding, Link, Segmented, Sentence, Span, Verdict
 
 
@@ -24,15 +26,21 @@ class Context:
     # candidate sentence index -> the consistency model's judgement (findings.judgements);
     # empty when the model is off or not installed
     judgements: dict = field(default_factory=dict)
+    # the shared analysis: tokens, values, names, source vocabulary and support, quotations
+    # with speakers (findings.analysis); empty when the candidate is not derived
+    analysis: Analysis = field(default_factory=Analysis)
 
     @classmethod
-    def build(cls, sources, candidate, alignment, verdict, scope=None) -> Context:
+    def build(cls, sources, candidate, alignment, verdict, scope=None, encoder=None) -> Context:
+        """The context of one comparison, with its shared analysis. ``encoder`` is the
+        pipeline's embedding backend (None: the default one)."""
         ctx = cls(sources, candidate, alignment, verdict, scope=scope)
         for link in alignment.links:
             for c in link.candidate:
                 ctx.cand_links.setdefault(c, []).append(link)
             for s in link.source:
                 ctx.src_links.setdefault(s, []).append(link)
+        ctx.analysis = analyse(ctx, encoder)
         return ctx
 
     def in_scope(self, start: int, end: int) -> bool:

@@ -7,394 +7,35 @@ on tokens: every value is parsed into a canonical form ("five" == "5", "£4,330"
 counts as changed only when the source sentence holds a different value of the same kind
 that the candidate sentence dropped, and the candidate's value is nowhere in the source (a
 restated figure is not a change). Swaps ("fined £500 ... pay £300" turned round) are found by
-pairing each value with the words around it. The token helpers here are shared by the other
-content detectors of this family (shifts, claims, omissions).
+pairing each value with the words around it. Tokens, values and the source's vocabulary come
+from the shared analysis (``Context.analysis``).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from unspin.findings.context import Context
+from unspin.findings.values import (
+    Value,
+    abbrev_match,
+    compatible_kinds,
+    value_key,
+)
+from unspin.lang.en.dates import MONTHS
+from unspin.lang.en.legal import CUSTODY as CUSTODY_WORDS
+from unspin.lang.en.legal import NON_CUSTODY as NON_CUSTODY_WORDS
+from unspin.lang.en.legal import NOT_JAILED
+from unspin.lang.en.messages import VALUE_KIND_NAMES
+from unspin.lang.en.numbers import CURRENCY_SIGNS, UNIT_SKIP
+from unspin.lang.en.patterns import FROM_TO
+from unspin.lang.en.people import KIN as KIN_GROUPS
+from unspin.lang.en.speech import ADDRESS_VERBS, SPEECH_VERBS
+from unspin.lang.en.stop_words import FUNCTION_WORDS
+from unspin.text import Tok, fold, stem, stem_set
 from unspin.types import Finding, Sentence
-
-# ----------------------------------------------------------------------------------------------
-# tokens
-
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " ",
-                       "`": "'"})
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\d+(?:[.,]\d+)*|[^\W\d_]+(?:['][^\W\d_]+)*|[£$€%]|\S", re.UNICODE)
-
-
-@dataclass(frozen=True)
-class Tok:
-    text: str  # as written (quotes folded)
-    norm: str  # lower case, possessive 's dropped
-    stem: str
-    start: int  # document offsets
-    end: int
-    is_word: bool = False
-    is_num: bool = False
-    cap: bool = False
-
-
-def _tok(text: str, norm: str, stem_: str, start: int, end: int) -> Tok:
-    c = text[:1]
-    return Tok(text, norm, stem_, start, end, c.isalpha(), c.isdigit(), c.isupper())
-
-
-def words_of(text: str) -> list[str]:
-    """Lexicons are written as whitespace-separated words."""
-    return text.split()
-
-
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).translate(_FOLD)
-
-
-_IRREGULAR = {
-    "was": "be", "were": "be", "is": "be", "are": "be", "been": "be", "being": "be", "am": "be",
-    "had": "have", "has": "have", "having": "have", "did": "do", "does": "do", "done": "do",
-    "said": "say", "says": "say", "told": "tell", "found": "find", "took": "take", "taken": "take",
-    "gave": "give", "given": "give", "went": "go", "gone": "go", "ran": "run", "stole": "steal",
-    "stolen": "steal", "made": "make", "paid": "pay", "left": "leave", "held": "hold", "led": "lead",
-    "brought": "bring", "bought": "buy", "sold": "sell", "caught": "catch", "thought": "think",
-    "knew": "know", "known": "know", "saw": "see", "seen": "see", "met": "meet", "won": "win",
-    "lost": "lose", "began": "begin", "begun": "begin", "wrote": "write", "written": "write",
-    "kept": "keep", "felt": "feel", "fell": "fall", "fallen": "fall", "drove": "drive",
-    "driven": "drive", "spent": "spend", "sent": "send", "struck": "strike", "hit": "hit",
-    "men": "man", "women": "woman", "children": "child", "people": "person", "lives": "life",
-    "wives": "wife", "feet": "foot", "teeth": "tooth", "mice": "mouse", "geese": "goose",
-    "better": "good", "best": "good", "worse": "bad", "worst": "bad", "dying": "die", "died": "die",
-    "lying": "lie", "drank": "drink", "drunk": "drink", "ate": "eat", "eaten": "eat",
-    "fled": "flee", "shot": "shoot", "rose": "rise", "risen": "rise", "grew": "grow", "sought": "seek",
-}
-_VOWELS = set("aeiouy")
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A light, deterministic English stemmer: inflections and the common derivations off,
-    so injured/injuries, agreed/agreeing and conviction/convicted meet."""
-    w = word.lower()
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    if not w.isalpha() or len(w) <= 3:
-        return w
-    for suf, rep in (("ational", "ate"), ("ization", "ize"), ("isation", "ize"), ("iveness", "ive"),
-                     ("fulness", "ful"), ("ousness", "ous"), ("ements", ""), ("ement", ""),
-                     ("ments", ""), ("ment", ""), ("ations", "ate"), ("ation", "ate"),
-                     ("itions", ""), ("ition", ""), ("ions", ""), ("ion", ""), ("ness", ""),
-                     ("ingly", ""), ("edly", ""), ("ities", ""), ("ity", ""), ("ically", "ic"),
-                     ("ily", "y"), ("ly", ""), ("ings", ""), ("ing", ""), ("ied", "y"), ("ies", "y"),
-                     ("ed", ""), ("es", ""), ("s", "")):
-        if w.endswith(suf) and len(w) - len(suf) >= 3:
-            if suf == "s" and w.endswith(("ss", "us", "is")):
-                break
-            if suf == "es" and not w.endswith(("ses", "xes", "zes", "ches", "shes")):
-                w = w[:-1]
-                break
-            base = w[: len(w) - len(suf)] + rep
-            if not any(c in _VOWELS for c in base):
-                break
-            w = base
-            break
-    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz" and w[-1] not in _VOWELS:
-        w = w[:-1]  # running -> run, stopped -> stop
-    if len(w) > 4 and w.endswith("e"):
-        w = w[:-1]
-    if len(w) > 4 and w.endswith("y"):
-        w = w[:-1] + "i"
-    return w
-
-
-def tokenize(text: str, base: int = 0) -> list[Tok]:
-    text = fold(text)
-    out = []
-    for m in _TOKEN.finditer(text):
-        t = m.group()
-        norm = t.lower()
-        if norm.endswith("'s") and len(norm) > 2:
-            norm = norm[:-2]
-        elif norm.endswith("s'") and len(norm) > 2:
-            norm = norm[:-1]
-        out.append(_tok(t, norm, stem(norm) if t[:1].isalpha() else norm, base + m.start(), base + m.end()))
-    return out
-
-
-@lru_cache(maxsize=4096)
-def _tok_cached(text: str) -> tuple[Tok, ...]:
-    return tuple(tokenize(text))
-
-
-def sentence_tokens(s: Sentence) -> list[Tok]:
-    """Tokens of a sentence with document offsets (cached; callers must not change the list)."""
-    return _sentence_tokens(s.text, s.start)
-
-
-@lru_cache(maxsize=8192)
-def _sentence_tokens(text: str, start: int) -> list[Tok]:
-    return [Tok(t.text, t.norm, t.stem, t.start + start, t.end + start, t.is_word, t.is_num, t.cap)
-            for t in _tok_cached(text)]
-
-
-FUNCTION_WORDS = frozenset(words_of("""
-a an the and or but if of to in on at by for from with as into onto about than then that this
-these those there here it its is are was were be been being am has have had do does did so such
-he she they we you i me him her them us his hers their our your my who whom whose which what
-when where why how also just would could should will shall can must may might up out over off
-down said says say told mr mrs ms miss dr while after before during since until upon within
-against among between through both either each other another any some all own same very too
-again further once only still yet who've it's that's there's he's she's i'm we're they're i've
-we've don't didn't isn't wasn't
-"""))
-
-NEGATORS = frozenset(words_of("""
-not no never neither nor none nobody nothing nowhere without cannot n't
-"""))
-
-
-def content(toks: list[Tok]) -> list[Tok]:
-    return [t for t in toks if (t.is_word and t.norm not in FUNCTION_WORDS and len(t.norm) > 1) or t.is_num]
-
-
-# ----------------------------------------------------------------------------------------------
-# values
-
-_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6,
-           "bn": 1e9, "k": 1e3, "dozen": 12}
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
-             "hundredth": 100}
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december")
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_CURRENCY = {"£": "GBP", "$": "USD", "€": "EUR"}
-_CURRENCY_WORDS = {"pounds": "GBP", "pound": "GBP", "dollars": "USD", "dollar": "USD", "euros": "EUR",
-                   "euro": "EUR", "pence": "GBP", "p": "GBP"}
-
-
-@dataclass(frozen=True)
-class Value:
-    kind: str  # num, money, year, ord, month, day
-    value: float | str
-    i: int  # first token index in the token list
-    j: int  # one past the last token
-    start: int
-    end: int
-
-    def same(self, other: Value) -> bool:
-        return self.value == other.value and _compatible(self.kind, other.kind)
-
-
-def _compatible(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    return {a, b} <= {"num", "money", "year"} and "year" not in {a, b}
-
-
-def _word_number(toks: list[Tok], i: int) -> tuple[float, int] | None:
-    """Parse a number written in words at ``toks[i]``: 'five', 'twenty-five', 'two-and-a-half',
-    'five million'. Returns (value, next index)."""
-    n = len(toks)
-    total, current, k, seen = 0.0, 0.0, i, False
-    while k < n:
-        w = toks[k].norm
-        if w in _UNITS:
-            current += _UNITS[w]
-        elif w in _TENS:
-            current += _TENS[w]
-        elif w in _SCALES and seen and w not in ("m", "k", "bn"):
-            if w == "hundred":
-                current *= 100
-            else:
-                total += (current or 1) * _SCALES[w]
-                current = 0
-        elif w == "-" and seen and k + 1 < n and (toks[k + 1].norm in _UNITS or toks[k + 1].norm in ("and",)):
-            k += 1
-            continue
-        elif w == "and" and seen and k + 1 < n:
-            # two-and-a-half, one and a half, two hundred and fifty
-            rest = [t.norm for t in toks[k + 1:k + 6] if t.norm != "-"]
-            if rest[:2] == ["a", "half"]:
-                current += 0.5
-                k += 1
-                while k < n and toks[k].norm in ("-", "a", "half"):
-                    k += 1
-                seen = True
-                break
-            if rest and (rest[0] in _UNITS or rest[0] in _TENS) and (current >= 100 or total):
-                k += 1
-                continue
-            break
-        else:
-            break
-        seen = True
-        k += 1
-    if not seen:
-        return None
-    return total + current, k
-
-
-_PREV_BLOCK_ONE = frozenset(words_of("""
-the any no every each this that which someone anyone no-one
-"""))
-
-
-# 'the one year sentence': before a unit of time 'one' is a count even after 'the'
-_TIME_UNITS = frozenset(words_of("year years month months week weeks day days hour hours minute minutes "
-                                 "decade"))
-
-
-def extract_values(toks: list[Tok]) -> list[Value]:
-    """Numbers (with currency and scale), years, ordinals, months and days in ``toks``."""
-    out: list[Value] = []
-    n = len(toks)
-    i = 0
-    while i < n:
-        t = toks[i]
-        w = t.norm
-        start_i = i
-        cur = None
-        if t.is_num:
-            raw = t.text
-            if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw) or "," not in raw:
-                try:
-                    val = float(raw.replace(",", ""))
-                except ValueError:
-                    i += 1
-                    continue
-            else:
-                i += 1
-                continue
-            k = i + 1
-            if k < n and toks[k].norm in _SCALES and toks[k].norm != "dozen":
-                val *= _SCALES[toks[k].norm]
-                k += 1
-            if i > 0 and toks[i - 1].text in _CURRENCY:
-                cur, start_i = _CURRENCY[toks[i - 1].text], i - 1
-            elif k < n and toks[k].norm in _CURRENCY_WORDS and toks[k].norm != "p":
-                cur = _CURRENCY_WORDS[toks[k].norm]
-            nxt = toks[k].norm if k < n else ""
-            if k < n and nxt in ("st", "nd", "rd", "th") and toks[k].start == toks[k - 1].end:
-                out.append(Value("ord", val, start_i, k + 1, toks[start_i].start, toks[k].end))
-                i = k + 1
-                continue
-            kind = "money" if cur else "num"
-            if kind == "num" and "," not in raw and "." not in raw and 1900 <= val <= 2099 and len(raw) == 4:
-                kind = "year"
-            out.append(Value(kind, val, start_i, k, toks[start_i].start, toks[k - 1].end))
-            i = k
-            continue
-        if w in _UNITS or w in _TENS or w == "a" and i + 1 < n and toks[i + 1].norm in ("dozen",):
-            if w == "a":
-                out.append(Value("num", 12.0, i, i + 2, t.start, toks[i + 1].end))
-                i += 2
-                continue
-            parsed = _word_number(toks, i)
-            if parsed:
-                val, k = parsed
-                if k < n and toks[k].norm in _SCALES and toks[k].norm not in ("m", "k", "bn", "hundred"):
-                    val *= _SCALES[toks[k].norm]
-                    k += 1
-                if w == "one" and k == i + 1:
-                    # 'one' is mostly a pronoun or determiner: only a count before a noun
-                    nxt = toks[k].norm if k < n else ""
-                    prev = toks[i - 1].norm if i > 0 else ""
-                    if (nxt in ("of", "another", "", "who", "that", "which", ",", ".", "-") or
-                            prev in _PREV_BLOCK_ONE or not (k < n and toks[k].is_word)) and \
-                            not (nxt in _TIME_UNITS and prev not in ("no", "any", "every", "each")):
-                        i = k
-                        continue
-                if k < n and toks[k].norm in _CURRENCY_WORDS and toks[k].norm != "p":
-                    cur = _CURRENCY_WORDS[toks[k].norm]
-                out.append(Value("money" if cur else "num", val, i, k, t.start, toks[k - 1].end))
-                i = k
-                continue
-        if w in _ORDINALS and t.is_word:
-            out.append(Value("ord", float(_ORDINALS[w]), i, i + 1, t.start, t.end))
-        elif w in MONTHS and t.cap and not (w == "may" and not _date_context(toks, i)) and \
-                not (w == "march" and not _date_context(toks, i)):
-            out.append(Value("month", w, i, i + 1, t.start, t.end))
-        elif w in DAYS and t.cap:
-            out.append(Value("day", w, i, i + 1, t.start, t.end))
-        i += 1
-    return out
-
-
-def _date_context(toks: list[Tok], i: int) -> bool:
-    """'May' and 'March' are months only next to a day number, a year or 'in'/'last'/'next'."""
-    prev = toks[i - 1].norm if i > 0 else ""
-    nxt = toks[i + 1] if i + 1 < len(toks) else None
-    return prev in ("in", "last", "next", "of", "early", "late", "mid", "since", "until") or \
-        (nxt is not None and nxt.is_num) or (i > 0 and toks[i - 1].is_num)
-
-
-# ----------------------------------------------------------------------------------------------
-# names
-
-_TITLES = frozenset(words_of("""
-mr mrs ms miss dr sir lord lady judge justice recorder president secretary prime minister chief
-officer inspector sergeant constable detective professor rev reverend st saint king queen prince
-princess duke duchess pc wpc ps dc dci di ds dsupt sgt insp supt det cllr councillor cpl lt col
-gen capt maj brig adm pte gov sen rep hon
-"""))
-_NOT_NAMES = frozenset(MONTHS + DAYS) | frozenset(["i"])
-
-
-def name_tokens(toks: list[Tok]) -> list[int]:
-    """Indexes of capitalised tokens that are names, not sentence or quotation openers."""
-    out = []
-    for i, t in enumerate(toks):
-        if not (t.is_word and t.cap) or t.norm in _NOT_NAMES:
-            continue
-        prev = toks[i - 1].text if i > 0 else ""
-        if i == 0 or prev in ('"', "'", ":", "(", "-", ".", "?", "!"):
-            continue
-        if t.norm in FUNCTION_WORDS or t.norm in _TITLES:
-            continue
-        out.append(i)
-    return out
-
-
-# postal abbreviations news copy uses for places, where the short form is not a prefix
-_PLACE_ABBREV = {"oxon": "oxfordshire", "hants": "hampshire", "herts": "hertfordshire",
-                 "glos": "gloucestershire", "northants": "northamptonshire", "notts": "nottinghamshire",
-                 "lancs": "lancashire", "leics": "leicestershire", "lincs": "lincolnshire",
-                 "staffs": "staffordshire", "wilts": "wiltshire", "worcs": "worcestershire",
-                 "beds": "bedfordshire", "bucks": "buckinghamshire", "cambs": "cambridgeshire",
-                 "yorks": "yorkshire", "berks": "berkshire", "salop": "shropshire", "co": "county",
-                 "calif": "california", "mass": "massachusetts", "penn": "pennsylvania"}
-
-
-def _abbrev_match(a: str, b: str, strict: bool = False) -> bool:
-    """'Berks' ~ 'Berkshire', 'Oxon' ~ 'Oxfordshire', 'U.S' ~ 'US'."""
-    a, b = a.lower().replace(".", ""), b.lower().replace(".", "")
-    if a == b or _PLACE_ABBREV.get(a) == b or _PLACE_ABBREV.get(b) == a:
-        return True
-    short, long_ = sorted((a, b), key=len)
-    if len(short) < 2:
-        return False
-    return long_.startswith(short) or (len(short) <= 5 and long_[:2] == short[:2] and len(short) >= 3
-                                       and short[-1] in long_ and (not strict or _subsequence(short, long_)))
-
-
-def _subsequence(short: str, long_: str) -> bool:
-    """An abbreviation keeps its letters in order ('Glos' in 'Gloucestershire'); 'Devon' is no
-    short form of 'department'. Strict where the other word is a common word, not a name (a
-    name's scanning slip, 'Lines' for 'Lincs', is still a match)."""
-    it = iter(long_)
-    return all(c in it for c in short)
-
 
 # ----------------------------------------------------------------------------------------------
 # detection
@@ -411,7 +52,7 @@ def _window(toks: list[Tok], i: int, j: int, left: int = 3, right: int = 3) -> t
     while b < len(toks) and words < right and toks[b].text not in (".", ";", ":", '"', ",", "(", ")"):
         words += toks[b].is_word or toks[b].is_num
         b += 1
-    while a < i and not (toks[a].is_word or toks[a].is_num or toks[a].text in _CURRENCY):
+    while a < i and not (toks[a].is_word or toks[a].is_num or toks[a].text in CURRENCY_SIGNS):
         a += 1
     while b > j and not (toks[b - 1].is_word or toks[b - 1].is_num):
         b -= 1
@@ -439,33 +80,12 @@ def _ctx_sim(a: dict[str, float], b: dict[str, float]) -> float:
 
 @dataclass
 class _Src:
+    """A source sentence with its tokens and values (from the shared analysis)."""
+
     sent: Sentence
     toks: list[Tok]
     values: list[Value]
-
-
-def _source_index(ctx: Context) -> tuple[list[_Src], dict[tuple[str, float | str], int], set[str]]:
-    cached = getattr(ctx, "_facts_src", None)
-    if cached is not None:
-        return cached
-    srcs = []
-    everywhere: dict[tuple[str, float | str], int] = {}
-    words: set[str] = set()
-    for s in ctx.src_sentences:
-        toks = sentence_tokens(s)
-        vals = extract_values(toks)
-        srcs.append(_Src(s, toks, vals))
-        for v in vals:
-            key = ("num" if v.kind in ("num", "money") else v.kind, v.value)
-            everywhere[key] = everywhere.get(key, 0) + 1
-        words.update(t.norm.replace(".", "") for t in toks if t.is_word)
-        words.update(t.norm.replace(".", "") for t in toks if t.is_word)
-    ctx._facts_src = (srcs, everywhere, words)  # type: ignore[attr-defined]
-    return ctx._facts_src  # type: ignore[attr-defined]
-
-
-def _key(v: Value) -> tuple[str, float | str]:
-    return ("num" if v.kind in ("num", "money") else v.kind, v.value)
+    names: list[int]
 
 
 def _unit(toks: list[Tok], v: Value) -> str:
@@ -512,38 +132,26 @@ def _fmt(v: Value, toks: list[Tok]) -> str:
     return " ".join(t.text for t in toks[v.i:v.j]).replace("£ ", "£").replace("$ ", "$")
 
 
-_KIND_WORD = {"num": "number", "money": "amount", "year": "year", "ord": "ordinal", "month": "month",
-              "day": "day"}
-
-SPEECH_VERBS = frozenset(words_of("""
-say said says tell told add added adds claim claimed claims allege alleged insist insisted argue
-argued state stated explain explained describe described accept accepted admit admitted deny
-denied suggest suggested ask asked reply replied respond responded warn warned conclude
-concluded find found rule ruled acknowledge acknowledged note noted maintain maintained continue
-continued confirm confirmed announce announced believe believes believed
-"""))
-
-
 def _values_facts(ctx: Context, cs: Sentence, ctoks: list[Tok], cvals: list[Value], srcs: list[_Src],
-                  everywhere: dict) -> list[Finding]:
+                  allsrc: list[_Src]) -> list[Finding]:
     out: list[Finding] = []
     used: set[tuple[int, int]] = set()
     src_vals = [(s, v) for s in srcs for v in s.values]
-    cand_keys = {_key(v) for v in cvals}
+    cand_keys = {value_key(v) for v in cvals}
     for cv in cvals:
         if cv.kind == "ord":
             continue
         if any(cv.same(sv) for _, sv in src_vals):
             continue
-        if everywhere.get(_key(cv)):
+        if ctx.analysis.value_counts.get(value_key(cv)):
             continue  # restated elsewhere in the source
         best, best_score = None, 0.0
         cctx = _context(ctoks, cv, cvals)
         cunit = _unit(ctoks, cv)
         for s, sv in src_vals:
-            if (s.sent.index, sv.i) in used or _key(sv) in cand_keys:
+            if (s.sent.index, sv.i) in used or value_key(sv) in cand_keys:
                 continue
-            if not _compatible(cv.kind, sv.kind) or sv.kind == "ord":
+            if not compatible_kinds(cv.kind, sv.kind) or sv.kind == "ord":
                 continue
             if cv.kind in ("month", "day") or sv.kind in ("month", "day"):
                 if cv.kind != sv.kind:
@@ -569,11 +177,11 @@ def _values_facts(ctx: Context, cs: Sentence, ctoks: list[Tok], cvals: list[Valu
         used.add((s.sent.index, sv.i))
         old, new = _fmt(sv, s.toks), _fmt(cv, ctoks)
         conf = min(0.97, 0.6 + 0.15 * best_score)
-        out.append(_finding(ctx, cs, ctoks, (cv.i, cv.j), s, (sv.i, sv.j), _KIND_WORD[cv.kind], old, new,
-                            conf, cv.kind))
+        out.append(_finding(ctx, cs, ctoks, (cv.i, cv.j), s, (sv.i, sv.j), VALUE_KIND_NAMES[cv.kind],
+                            old, new, conf, cv.kind))
     out += _swaps(ctx, cs, ctoks, cvals, srcs)
     done = {(f.candidate.start, f.candidate.end) for f in out if f.candidate}
-    for f in _repaired(ctx, cs, ctoks, cvals, srcs):
+    for f in _repaired(ctx, cs, ctoks, cvals, srcs, allsrc):
         if not any(f.candidate.start < b and a < f.candidate.end for a, b in done):
             out.append(f)
     return out
@@ -604,16 +212,13 @@ def _head_context(toks: list[Tok], v: Value, values: list[Value], reach: int = 5
     return out or _context(toks, v, values, reach)
 
 
-_UNIT_SKIP = frozenset(words_of("for of in the a an his her their its"))
-
-
 def _compound_unit(toks: list[Tok], v: Value) -> str:
     """What a figure counts or pays for, with an age's '-old' kept on (a 36-year-old is no
     six-year sentence) and a 'for'/'of' looked past ('£3,000 for stress', 'five counts of')."""
     unit = _unit(toks, v)
-    if unit in _UNIT_SKIP:
+    if unit in UNIT_SKIP:
         k = v.j
-        while k < len(toks) and k < v.j + 3 and toks[k].norm in _UNIT_SKIP:
+        while k < len(toks) and k < v.j + 3 and toks[k].norm in UNIT_SKIP:
             k += 1
         ok = k < len(toks) and toks[k].is_word and toks[k].norm not in FUNCTION_WORDS
         return toks[k].stem if ok else ""
@@ -648,12 +253,12 @@ def _pair_score(ctoks: list[Tok], cv: Value, cctx: dict[str, float], stoks: list
 
 
 def _kinds_match(a: Value, b: Value) -> bool:
-    return _compatible(a.kind, b.kind) and (a.kind == "money") == (b.kind == "money") and \
+    return compatible_kinds(a.kind, b.kind) and (a.kind == "money") == (b.kind == "money") and \
         (a.kind == "year") == (b.kind == "year")
 
 
 def _repaired(ctx: Context, cs: Sentence, ctoks: list[Tok], cvals: list[Value],
-              srcs: list[_Src]) -> list[Finding]:
+              srcs: list[_Src], allsrc: list[_Src]) -> list[Finding]:
     """A figure the source does give, but to something else: paired by its head words, the
     candidate's figure matches a different figure of the linked source sentence far better than
     any place the source gives its own value ('a six-year fight' where the source has an
@@ -662,7 +267,6 @@ def _repaired(ctx: Context, cs: Sentence, ctoks: list[Tok], cvals: list[Value],
     figures = [v for v in cvals if v.kind in ("num", "money", "year")]
     if not figures:
         return out
-    allsrc = _source_index(ctx)[0]
     sctx_cache: dict[tuple[int, int, int], dict[str, float]] = {}
 
     def sctx(s: _Src, sv: Value) -> dict[str, float]:
@@ -706,8 +310,8 @@ def _repaired(ctx: Context, cs: Sentence, ctoks: list[Tok], cvals: list[Value],
         if best_diff - best_same < 1.0:
             continue
         old, new = _fmt(sv, s.toks), _fmt(cv, ctoks)
-        out.append(_finding(ctx, cs, ctoks, (cv.i, cv.j), s, (sv.i, sv.j), _KIND_WORD[cv.kind], old, new,
-                            min(0.9, 0.5 + 0.1 * best_diff), cv.kind))
+        out.append(_finding(ctx, cs, ctoks, (cv.i, cv.j), s, (sv.i, sv.j), VALUE_KIND_NAMES[cv.kind],
+                            old, new, min(0.9, 0.5 + 0.1 * best_diff), cv.kind))
     return out
 
 
@@ -742,17 +346,14 @@ def _swaps(ctx: Context, cs: Sentence, ctoks: list[Tok], cvals: list[Value],
     return out
 
 
-_FROM_TO = re.compile(r"\bfrom\s+((?:[A-Z][\w'.-]*\s?){1,4}?)\s*to\s+((?:[A-Z][\w'.-]*\s?){1,4})")
-
-
 def _direction_swaps(ctx: Context, cs: Sentence, srcs: list[_Src]) -> list[Finding]:
     """'from Scotland to Teesside' told as 'from Teesside to Scotland'."""
     out = []
     ctext = fold(cs.text)
-    for cm in _FROM_TO.finditer(ctext):
+    for cm in FROM_TO.finditer(ctext):
         ca, cb = cm.group(1).strip().lower(), cm.group(2).strip().lower()
         for s in srcs:
-            for sm in _FROM_TO.finditer(fold(s.sent.text)):
+            for sm in FROM_TO.finditer(fold(s.sent.text)):
                 sa, sb = sm.group(1).strip().lower(), sm.group(2).strip().lower()
                 if ca == sb and cb == sa and ca != cb:
                     out.append(Finding(
@@ -785,11 +386,11 @@ def _name_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src]
     different one, the new name appearing nowhere in the source. Names that speak (the subject
     of 'said') are left to attribution_change."""
     out = []
-    cnames = name_tokens(ctoks)
+    cnames = ctx.analysis.cand_names[cs.index]
     if not cnames:
         return out
     initials = _initials(ctoks, cnames, src_words)
-    novel = [i for i in cnames if i not in initials and not _known_name(ctx, ctoks[i].norm, src_words)]
+    novel = [i for i in cnames if i not in initials and not ctx.analysis.names.known_name(ctoks[i].norm)]
     if not novel:
         return out
     cand_words = {t.norm for t in ctoks if t.is_word}
@@ -798,13 +399,13 @@ def _name_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src]
         a = [t.stem for t in ctoks]
         b = [t.stem for t in s.toks]
         sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-        snames = set(name_tokens(s.toks))
+        snames = set(s.names)
         for op, i1, i2, j1, j2 in sm.get_opcodes():
             if op != "replace":
                 continue
             cn = [i for i in range(i1, i2) if i in novel]
             sn = [j for j in range(j1, j2) if j in snames and s.toks[j].norm not in cand_words
-                  and not any(_abbrev_match(s.toks[j].norm, w, w not in cand_caps) for w in cand_words)]
+                  and not any(abbrev_match(s.toks[j].norm, w, w not in cand_caps) for w in cand_words)]
             if not cn or not sn or i2 - i1 > 4 or j2 - j1 > 4:
                 continue
             if _speaks(ctoks, cn[0]) or _speaks(s.toks, sn[0]):
@@ -819,17 +420,9 @@ def _name_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src]
     return out
 
 
-# family relations and sexed person nouns: one swapped for another names a different person
-# ('his ailing mother' -> 'his ailing father'); the neutral words (parent, child, partner) are a
-# generalisation, not a change, and are left out
-_KIN_WORDS = """
-mother:mum:mummy:mom:mam father:dad:daddy:pop son daughter brother sister husband wife boyfriend
-girlfriend grandmother:grandma:granny:nan:nanny grandfather:grandpa:granddad:grandad grandson
-granddaughter aunt:auntie uncle niece nephew stepfather stepmother stepson stepdaughter widow
-widower fiance fiancee man woman boy girl
-"""
-# stem -> one word for each relation, so 'dad' for 'father' is the same person
-KIN = {stem(w): ws.split(":")[0] for ws in _KIN_WORDS.split() for w in ws.split(":")}
+# one word for each relation or sexed person noun, by stem, so 'dad' for 'father' is the same
+# person and 'mother' for 'father' is not (lang.en.people.KIN)
+KIN = {stem(w): group[0] for group in KIN_GROUPS for w in group}
 
 
 def _kin_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src]) -> list[Finding]:
@@ -860,17 +453,9 @@ def _kin_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src])
     return out
 
 
-# the kind of sentence passed: custody vs a penalty served outside ('given a conditional
-# discharge' told as 'jailed for six months')
-CUSTODY = frozenset(stem(w) for w in words_of("jail jailed imprison imprisoned imprisonment prison "
-                                               "custodial"))
-NON_CUSTODY = frozenset(stem(w) for w in words_of("""
-discharge discharged probation fine fined community suspended suspend costs order
-"""))
-_NOT_JAILED = frozenset(words_of("""
-spared spare avoid avoided escape escaped escapes walked not no never face faces faced facing risk
-risked could would might may warned threat threatened without than instead
-"""))
+# the kind of sentence passed: custody vs a penalty served outside, by stem
+CUSTODY = stem_set(CUSTODY_WORDS)
+NON_CUSTODY = stem_set(NON_CUSTODY_WORDS)
 
 
 def _penalty_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_Src]) -> list[Finding]:
@@ -880,7 +465,7 @@ def _penalty_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_S
     if not ks or any(t.stem in NON_CUSTODY for t in ctoks):
         return []
     k = ks[0]
-    if any(t.norm in _NOT_JAILED for t in ctoks[max(0, k - 4):k]):
+    if any(t.norm in NOT_JAILED for t in ctoks[max(0, k - 4):k]):
         return []
     for s in srcs:
         sst = [j for j, t in enumerate(s.toks) if t.is_word and t.stem in NON_CUSTODY]
@@ -892,32 +477,6 @@ def _penalty_changes(ctx: Context, cs: Sentence, ctoks: list[Tok], srcs: list[_S
                          f"('{s.toks[sst[0]].text}'), the candidate says '{ctoks[k].text}'.")
         return [f]
     return []
-
-
-def _source_caps(ctx: Context) -> set[str]:
-    """The source's capitalised words: the names a candidate's name may abbreviate."""
-    caps = getattr(ctx, "_facts_caps", None)
-    if caps is None:
-        caps = {t.norm.replace(".", "") for x in _source_index(ctx)[0] for t in x.toks if t.is_word and t.cap}
-        ctx._facts_caps = caps  # type: ignore[attr-defined]
-    return caps
-
-
-def _known_name(ctx: Context, norm: str, src_words: set[str]) -> bool:
-    """Whether a source word with the same first letter is ``norm`` or a short or long form of
-    it. Source words are grouped by first letter and each answer kept, once per comparison."""
-    cache = getattr(ctx, "_facts_known", None)
-    if cache is None or cache[0] is not src_words:
-        by_first: dict[str, list[str]] = {}
-        for w in src_words:
-            by_first.setdefault(w[:1], []).append(w)
-        cache = (src_words, by_first, {})
-        ctx._facts_known = cache  # type: ignore[attr-defined]
-    _, by_first, answers = cache
-    if norm not in answers:
-        src_caps = _source_caps(ctx)
-        answers[norm] = any(_abbrev_match(norm, w, w not in src_caps) for w in by_first.get(norm[:1], ()))
-    return answers[norm]
 
 
 def _initials(toks: list[Tok], names: list[int], words: set[str]) -> set[int]:
@@ -936,9 +495,6 @@ def _initials(toks: list[Tok], names: list[int], words: set[str]) -> set[int]:
     return out
 
 
-_ADDRESS_VERBS = frozenset(words_of("tell told tells ask asked asks warn warned urge urged assure assured"))
-
-
 def _speaks(toks: list[Tok], i: int) -> bool:
     """The name at ``i`` is the one speaking ('Mr X said', 'said Mr X'), not the one spoken to
     ('he told Judge X'): only a speaker's change is an attribution matter."""
@@ -946,15 +502,17 @@ def _speaks(toks: list[Tok], i: int) -> bool:
     k = i - 1
     while k >= 0 and toks[k].is_word and toks[k].cap:
         k -= 1  # over the rest of the name and its title
-    before = k >= 0 and toks[k].norm in SPEECH_VERBS and toks[k].norm not in _ADDRESS_VERBS
+    before = k >= 0 and toks[k].norm in SPEECH_VERBS and toks[k].norm not in ADDRESS_VERBS
     return after or before
 
 
 def detect(ctx: Context) -> list[Finding]:
     if not ctx.derived:
         return []
-    srcs, everywhere, src_words = _source_index(ctx)
-    pos = {(x.sent.doc, x.sent.start): k for k, x in enumerate(srcs)}
+    a = ctx.analysis
+    srcs = [_Src(s, a.src_tokens[k], a.src_values[k], a.src_names[k])
+            for k, s in enumerate(ctx.src_sentences)]
+    pos, src_words = a.src_pos, a.source_words
     out: list[Finding] = []
     for cs in ctx.cand_sentences:
         linked = ctx.source_for(cs.index)
@@ -962,17 +520,16 @@ def detect(ctx: Context) -> list[Finding]:
             continue
         if ctx.flagged(cs.start, cs.end, {"garbled_text", "fabricated_quote"}):
             continue
-        ctoks = sentence_tokens(cs)
-        cvals = extract_values(ctoks)
+        ctoks = a.cand_tokens[cs.index]
+        cvals = a.cand_values[cs.index]
         lsrc = [srcs[pos[(s.doc, s.start)]] for s in linked]
-        found = _values_facts(ctx, cs, ctoks, cvals, lsrc, everywhere)
+        found = _values_facts(ctx, cs, ctoks, cvals, lsrc, srcs)
         found += _direction_swaps(ctx, cs, lsrc)
         found += _name_changes(ctx, cs, ctoks, lsrc, src_words)
         found += _kin_changes(ctx, cs, ctoks, lsrc)
         found += _penalty_changes(ctx, cs, ctoks, lsrc)
         for f in found:
-            if f.candidate and not ctx.flagged(f.candidate.start, f.candidate.end, {"changed_fact"}) and \
-                    not any(g.candidate and g.candidate.start < f.candidate.end and f.candidate.start <
-                            g.candidate.end for g in out):
+            if f.candidate and not any(g.candidate and g.candidate.start < f.candidate.end and
+                                       f.candidate.start < g.candidate.end for g in out):
                 out.append(f)
     return out

@@ -20,60 +20,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from unspin.findings.context import Context
+from unspin.lang.en.abbreviations import TLDS, WORDLIKE_TLDS
+from unspin.lang.en.grammar import TRANSITIVE_VERBS
+from unspin.lang.en.morphology import AFFIX_PREFIXES, AFFIX_SUFFIXES, ALPHABET, PARTICIPLE_ENDINGS
+from unspin.lang.en.patterns import CREDIT_LINE, DOUBLED
+from unspin.lang.en.punctuation import CLOSERS, OPENERS, QUOTE_FOLD, TERMINAL
+from unspin.lang.en.stop_words import DANGLING_WORDS
+from unspin.text import ends_abbreviation, tokenize
 from unspin.types import Document, Finding
 
+_QUOTE_MAP = str.maketrans(QUOTE_FOLD)
 
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-# Words that cannot end an English sentence or paragraph: a paragraph ending on one was cut off.
-FUNCTION_WORDS = _wordset("""
-a an the this that these those my your his her its our their whose which who whom what
-and or but nor so yet if because although though while whereas unless until since than as
-of to in on at by for with from into onto upon about above below over under after before
-between among through during without within against towards toward across along around
-behind beyond near per via like including despite except
-is are was were be been being am has have had do does did will would shall should can could
-may might must also not no very such both either neither each every some any all
-""")
-
-# Lower-case tokens that end in a full stop without ending the sentence.
-ABBREVIATIONS = _wordset("""
-mr mrs ms dr st jr sr prof rev hon gen col lt sgt capt cpl maj adm gov sen rep pres supt insp
-det con pc no nos vs v etc eg ie al approx incl esp cf ca fig vol ch pp ed eds est dept
-inc ltd co corp plc bros assn univ ave rd blvd mt ft jan feb mar apr jun jul aug sep sept oct
-nov dec mon tue tues wed thu thur thurs fri sat sun am pm p
-yorks berks oxon hants bucks glos lancs notts northants cambs herts wilts beds leics lincs staffs
-worcs warks salop mass calif conn fla ill tex penn wash ariz colo okla
-""")
-
-# What follows the dot of a web address or file name: "CBSNews.com", "report.pdf".
-TLDS = _wordset("""
-com org net gov edu mil int co uk us eu de fr it es nl be ie au nz ca in io ai tv me info biz ly
-gl fm am js ts py pdf html htm php asp aspx jpg jpeg png gif doc docx txt xml json csv xls xlsx
-""")
-
-# top-level domains that are also English words: "stop.it" is more likely a lost space
-_WORDLIKE_TLDS = _wordset("in it me am be us is to")
-
-AFFIX_PREFIXES = ("counter", "inter", "under", "super", "micro", "multi", "over", "anti", "semi",
-                  "post", "self", "non", "mis", "dis", "pre", "sub", "out", "un", "re", "de")
-AFFIX_SUFFIXES = ("ectomy", "otomy", "ology", "ologist", "itis", "osis",
-                  "isation", "ization", "ations", "ation", "ings", "ing", "ers", "er", "ish", "less",
-                  "ness", "able", "ible", "ised", "ized", "ise", "ize", "ed", "es", "s", "ly")
-
-# verbs that need an object: a line ending on one stops mid-sentence ("Biden also called")
-_TRANSITIVE = _wordset("""said told called made gave took put got asked described named found
-says tells calls makes gives takes puts gets asks describes names finds include includes""")
-
-TERMINAL = ".!?…:;"
-CLOSERS = "\"'”’)]»"
-OPENERS = "\"'“‘([«"
-_QUOTE_MAP = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u00a0": " "})
 
 _TOKEN = re.compile(r"\S+")
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 _LOWER_WORD = re.compile(r"(?<![\w'’\-.@/])[a-z]+(?:-[a-z]+)*(?:['’]s)?(?![\w'’\-@/]|\.\w)")
 
 
@@ -104,7 +63,7 @@ def _compound_ok(word: str) -> bool:
     """A closed compound of two common content words ("chipshop", "nailbomber") is a word."""
     for i in range(3, len(word) - 2):
         a, b = word[:i], word[i:]
-        if a in FUNCTION_WORDS or b in FUNCTION_WORDS:
+        if a in DANGLING_WORDS or b in DANGLING_WORDS:
             continue  # "sexwith", "andits": a lost space, not a compound
         if a[-1] == b[0]:
             continue  # "termmet": real compounds rarely double the letter at the seam
@@ -150,9 +109,6 @@ def is_non_word(word: str, known: frozenset[str] | set[str] = frozenset()) -> bo
     return not _compound_ok(w) or _near_miss(w)
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
 @lru_cache(maxsize=5000)
 def _near_miss(word: str) -> bool:
     """One typing slip from a common word ("colision"): a misspelling, not a closed compound."""
@@ -163,10 +119,10 @@ def _near_miss(word: str) -> bool:
         a, b = word[:i], word[i:]
         if b:
             edits.add(a + b[1:])
-            edits.update(a + c + b[1:] for c in _LETTERS)
+            edits.update(a + c + b[1:] for c in ALPHABET)
         if len(b) > 1:
             edits.add(a + b[1] + b[0] + b[2:])
-        edits.update(a + c + b for c in _LETTERS)
+        edits.update(a + c + b for c in ALPHABET)
     edits.discard(word)
     # slips rarely hit the first letter; "milometer" is not a misspelt "kilometer"
     return any(len(e) >= 6 and e[0] == word[0] and _zipf(e) >= 3.5 for e in edits)
@@ -178,7 +134,7 @@ def _norm(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    return [t.text for t in tokenize(text, scheme="letters")]
 
 
 def _ends_terminal(para: str) -> bool:
@@ -210,32 +166,13 @@ def _is_title_like(para: str) -> bool:
     letters = [c for c in p if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
         return True  # ALL CAPS heading
-    if re.match(r"(?i)(by|from|photo|image|source|credit|reporting|additional reporting)\b", p) \
-            and len(ws) <= 12:
+    if CREDIT_LINE.match(p) and len(ws) <= 12:
         return True
     if re.search(r"\d{1,4}[-/:.]\d{1,2}", p) and len(ws) <= 8:
         return True  # dateline / timestamp
-    content = [w for w in ws if w.lower() not in FUNCTION_WORDS]
+    content = [w for w in ws if w.lower() not in DANGLING_WORDS]
     # a Title Case heading or a name
     return bool(content) and all(w[0].isupper() for w in content) and len(ws) <= 14
-
-
-def _prev_token_is_abbrev(text: str, dot: int) -> bool:
-    """Whether the '.' at ``dot`` ends an abbreviation, an initial or a decimal."""
-    j = dot
-    while j > 0 and not text[j - 1].isspace():
-        j -= 1
-    tok = text[j:dot].lstrip(OPENERS)
-    if not tok:
-        return True
-    if tok[-1].isdigit():
-        return False  # "in 1998." ends a sentence
-    core = tok.lower().rstrip(".")
-    if "." in core:
-        return True  # "U.S", "a.m", "e.g"
-    if len(core) == 1:
-        return True  # an initial
-    return core in ABBREVIATIONS
 
 
 def _is_urlish(token: str) -> bool:
@@ -247,7 +184,7 @@ def _is_urlish(token: str) -> bool:
     last = re.sub(r"\W", "", parts[-1])
     if len(parts) < 2 or not last.islower() or last not in TLDS:
         return False
-    return len(parts) > 2 or last not in _WORDLIKE_TLDS
+    return len(parts) > 2 or last not in WORDLIKE_TLDS
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -255,7 +192,7 @@ def _sentence_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out, s = [], start
     for m in re.finditer(r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(]?[A-Z0-9])", text[start:end]):
         e = start + m.end()
-        if text[start + m.start()] == "." and _prev_token_is_abbrev(text, start + m.start()):
+        if text[start + m.start()] == "." and ends_abbreviation(text, start + m.start()):
             continue
         out.append((s, e))
         s = e
@@ -328,7 +265,7 @@ def _scan(text: str, paragraphs: list[tuple[int, int]] | None, known, title: str
     lengths: list[tuple[int, str]] = []  # (length, text) of the long ones in seen, sorted
     if title:
         seen[_norm(title)] = -1
-        _note_seen(lengths, _norm(title))
+        note_seen(lengths, _norm(title))
     last = len(paragraphs) - 1
     for pi, (pa, pb) in enumerate(paragraphs):
         para = text[pa:pb]
@@ -338,12 +275,12 @@ def _scan(text: str, paragraphs: list[tuple[int, int]] | None, known, title: str
         if len(ws) >= 6 and norm in seen:
             issues.append(Issue(pa, pb, "duplicate", "repeats an earlier paragraph word for word"))
             continue
-        if len(ws) >= 10 and _near_duplicate(norm, lengths):
+        if len(ws) >= 10 and near_duplicate(norm, lengths):
             issues.append(Issue(pa, pb, "duplicate", "repeats an earlier paragraph almost word for word"))
             continue
         if norm not in seen:
             seen[norm] = pi
-            _note_seen(lengths, norm)
+            note_seen(lengths, norm)
         issues.extend(_doubled(text, pa, pb))
         frag = _fragment(para, pi, last, ws)
         if frag and soft_breaks and source_norms:
@@ -386,12 +323,12 @@ def _first(item: tuple[int, str]) -> int:
     return item[0]
 
 
-def _note_seen(lengths: list[tuple[int, str]], norm: str) -> None:
+def note_seen(lengths: list[tuple[int, str]], norm: str) -> None:
     if len(norm) > 40:
         bisect.insort(lengths, (len(norm), norm))
 
 
-def _near_duplicate(norm: str, lengths: list[tuple[int, str]]) -> bool:
+def near_duplicate(norm: str, lengths: list[tuple[int, str]]) -> bool:
     """Whether an earlier paragraph of over 40 characters (``lengths``: (length, text), sorted)
     is at least 95% alike. Only those of about the same length are compared: the ratio is at
     most 1 - |a - b| / (a + b), under 95 once the lengths differ by more than 6% of their sum."""
@@ -403,17 +340,10 @@ def _near_duplicate(norm: str, lengths: list[tuple[int, str]]) -> bool:
     return any(fuzz.ratio(norm, k) >= 95 for _, k in lengths[lo:hi])
 
 
-# a little word written twice in any case ("The the"); any other lower-case word written twice,
-# but not those English doubles on purpose ("that that", "had had", "told her her coat")
-_DOUBLED = re.compile(r"\b(?i:(the|a|an|of|to|in|on|at|for|with|from|by|and|or|is|was|are|were)\s+\1)\b|"
-                      r"\b(?!(?:that|had|is|do|very|no|so|bye|ha|far|more|much|many|really|long|again|yes|"
-                      r"her|now|well|out|round|over|down|up|off|knock|tut|goody|chop|pooh|hush)\s)([a-z]+)\s+\2\b")
-
-
 def _doubled(text: str, pa: int, pb: int) -> list[Issue]:
     """A little word written twice ("the the"), which no edit meant."""
     out = []
-    for m in _DOUBLED.finditer(text, pa, pb):
+    for m in DOUBLED.finditer(text, pa, pb):
         a, b = _window(text, pa + (m.start() - pa), m.end(), pa, pb, before=3, after=3)
         out.append(Issue(a, b, "stray_words", f"'{m.group(1) or m.group(2)}' written twice", core=m.group(0)))
     return out
@@ -438,13 +368,13 @@ def _fragment(para: str, index: int, last: int, ws: list[str]) -> str | None:
             return None
     elif index == last and len(ws) == 1 and len(ws[0]) <= 4:
         return None  # a desk code ("mfl")
-    if ws[-1].lower() in FUNCTION_WORDS:
+    if ws[-1].lower() in DANGLING_WORDS:
         return f"a paragraph that breaks off after '{ws[-1]}'"
     if len(ws) <= 15:
         if lower_start:
             return "a short paragraph that starts mid-sentence and has no sentence end"
         # a sentence-case subhead ("What happens next") has no comma and no verb at its end
-        if "," in para or re.search(r"(?:ed|ing)$", ws[-1]) or ws[-1].lower() in _TRANSITIVE:
+        if "," in para or ws[-1].endswith(PARTICIPLE_ENDINGS) or ws[-1].lower() in TRANSITIVE_VERBS:
             return "a short paragraph with no sentence end, not a heading"
     return None
 
@@ -465,7 +395,7 @@ def _run_together(text: str, pa: int, pb: int) -> list[Issue]:
         right = right_m.group(1) if right_m else ""
         if len(right) < 2 or not re.search(r"[a-z]{2}$", left) or _is_urlish(token):
             continue
-        if m.group(1) == "." and _prev_token_is_abbrev(text, dot):
+        if m.group(1) == "." and ends_abbreviation(text, dot):
             continue
         if "." in left or (right.isupper() and len(right) > 1 and right not in ("I",)):
             continue  # "Ph.D", "ASP.NET"
@@ -489,7 +419,7 @@ def _stray(text: str, pa: int, pb: int) -> list[Issue]:
         dot = pa + m.start(1)
         if text[max(pa, dot - 1)] in ".…" or text[dot + 1:dot + 2] == ".":
             continue  # an ellipsis
-        if m.group(1) == "." and _prev_token_is_abbrev(text, dot):
+        if m.group(1) == "." and ends_abbreviation(text, dot):
             continue
         wstart = pa + m.start(4)
         rest = text[wstart:pb]
@@ -568,8 +498,8 @@ def source_vocabulary(texts: list[str]) -> frozenset[str]:
     """Lower-cased words of the sources: a rare word the source uses is not garbling."""
     vocab: set[str] = set()
     for t in texts:
-        for w in re.findall(r"[^\W\d_]+", t.replace("’", "'")):
-            vocab.add(w.lower())
+        for tok in tokenize(t, scheme="letters"):
+            vocab.update(w.lower() for w in re.split("['’]", tok.text))  # "don't": "don", "t"
     return frozenset(vocab)
 
 

@@ -11,11 +11,10 @@ it; its severity comes from the model's probability.
 
 from __future__ import annotations
 
-import re
-
 from unspin.findings.context import Context
 from unspin.findings.judgements import Judgement
-from unspin.lang.en import MONTHS, NUMBER_WORDS, REPORTING_VERBS, ROLES, STOP_WORDS, TITLES
+from unspin.lang.en import MONTHS, NUMBER_WORDS, REPORTING_VERBS, SPEAKER_ROLES, STOP_WORDS, TITLES
+from unspin.text import Tok, tokenize
 from unspin.types import MEANING_TYPES, Finding, Sentence
 
 UNSUPPORTED = 0.95  # P(unsupported) at which a sentence is reported as an unsupported claim
@@ -25,23 +24,16 @@ SPREAD = 0.6  # new words spanning more of the sentence than this: the span is t
 # what changed; garbled text is not among them (a garbled sentence can still make a false claim)
 _CONTENT_TYPES = MEANING_TYPES
 
-_WORD = re.compile(r"[A-Za-z0-9£$€%][\w'’\-.,%]*(?<![.,'’\-])")
+def _words(text: str, base: int = 0) -> list[Tok]:
+    """Words with figures and compounds whole ("£4,330", "18-year-old"); stems are prefixes."""
+    return tokenize(text, base, "span")
 
 
-def _key(word: str) -> str:
-    w = word.lower().replace("’", "'")
-    return w[:5] if w.isalpha() else w
-
-
-def _words(text: str, base: int = 0) -> list[tuple[str, int, int]]:
-    return [(m.group(0), base + m.start(), base + m.end()) for m in _WORD.finditer(text)]
-
-
-def new_words(hypothesis: Sentence, premise: str) -> list[tuple[str, int, int]]:
+def new_words(hypothesis: Sentence, premise: str) -> list[Tok]:
     """Content words of ``hypothesis`` (with candidate offsets) that the premise lacks."""
-    have = {_key(w) for w, _, _ in _words(premise)}
-    return [(w, a, b) for w, a, b in _words(hypothesis.text, hypothesis.start)
-            if w.lower() not in STOP_WORDS and _key(w) not in have]
+    have = {t.stem for t in _words(premise)}
+    return [t for t in _words(hypothesis.text, hypothesis.start)
+            if t.norm not in STOP_WORDS and t.stem not in have]
 
 
 def _is_number(word: str) -> bool:
@@ -52,24 +44,24 @@ def _is_name(word: str, start: int, sentence: Sentence) -> bool:
     return word[:1].isupper() and start > sentence.start and not word.isupper()
 
 
-def _speaker_change(cs: Sentence, novel: list[tuple[str, int, int]]) -> tuple[int, int] | None:
+def _speaker_change(cs: Sentence, novel: list[Tok]) -> tuple[int, int] | None:
     """Span from a new name or role to the reporting verb it is the subject of, if any."""
     words = _words(cs.text, cs.start)
-    new = {(a, b) for w, a, b in novel
-           if _is_name(w, a, cs) or w.lower() in ROLES or w.lower().rstrip("s") in ROLES}
-    for i, (w, a, b) in enumerate(words):
-        if w.lower() not in REPORTING_VERBS:
+    new = {(t.start, t.end) for t in novel
+           if _is_name(t.text, t.start, cs) or t.norm in SPEAKER_ROLES or t.norm.rstrip("s") in SPEAKER_ROLES}
+    for i, t in enumerate(words):
+        if t.norm not in REPORTING_VERBS:
             continue
         before = words[max(0, i - 4):i]  # "Mr Trusty praised", "the judge noted"
         after = words[i + 1:i + 4]  # "..., said the judge"
         for region in (before, after):
-            hit = [x for x in region if (x[1], x[2]) in new]
+            hit = [x for x in region if (x.start, x.end) in new]
             if hit:
                 k = words.index(hit[0])
-                while k > 0 and (words[k - 1][0].lower().rstrip(".") in TITLES
-                                 or _is_name(words[k - 1][0], words[k - 1][1], cs)):
+                while k > 0 and (words[k - 1].norm.rstrip(".") in TITLES
+                                 or _is_name(words[k - 1].text, words[k - 1].start, cs)):
                     k -= 1  # the whole name: "Mr Trusty", "Dr Anna Patel"
-                return min(words[k][1], a), max(hit[-1][2], b)
+                return min(words[k].start, t.start), max(hit[-1].end, t.end)
     return None
 
 
@@ -77,17 +69,17 @@ def _severity(p: float) -> str:
     return "high" if p >= 0.95 else "medium" if p >= 0.9 else "low"
 
 
-def _span(ctx: Context, cs: Sentence, novel: list[tuple[str, int, int]]) -> tuple[int, int]:
+def _span(ctx: Context, cs: Sentence, novel: list[Tok]) -> tuple[int, int]:
     """The stretch of new words, widened to whole words around it; the sentence when spread."""
     if not novel:
         return cs.start, cs.end
-    a, b = novel[0][1], novel[-1][2]
+    a, b = novel[0].start, novel[-1].end
     if b - a > SPREAD * (cs.end - cs.start):
         return cs.start, cs.end
     words = _words(cs.text, cs.start)
-    idx = [i for i, (_, s, e) in enumerate(words) if a <= s and e <= b]
+    idx = [i for i, t in enumerate(words) if a <= t.start and t.end <= b]
     lo, hi = max(0, idx[0] - 2), min(len(words), idx[-1] + 3)
-    return words[lo][1], words[hi - 1][2]
+    return words[lo].start, words[hi - 1].end
 
 
 def _finding(ctx: Context, cs: Sentence, j: Judgement) -> Finding | None:
@@ -98,12 +90,12 @@ def _finding(ctx: Context, cs: Sentence, j: Judgement) -> Finding | None:
     linked = {s.index for s in ctx.source_for(cs.index)}
     core = [s for s in premise_sents if s.index in linked] or premise_sents  # not the neighbours
     source = ctx.src_span(core[0].doc, core[0].start, core[-1].end)
-    details = {"candidate_sentence": cs.index, "new_words": [w for w, _, _ in novel],
+    details = {"candidate_sentence": cs.index, "new_words": [t.text for t in novel],
                "p_supported": round(j.supported, 3), "p_contradicted": round(j.contradicted, 3),
                "p_unsupported": round(j.unsupported, 3), "judge": "consistency model"}
     if j.unsupported >= UNSUPPORTED and j.unsupported >= j.contradicted:
         start, end = _span(ctx, cs, novel)
-        said = (", with " + ", ".join(f"'{w}'" for w, _, _ in novel[:4])) if novel else ""
+        said = (", with " + ", ".join(f"'{t.text}'" for t in novel[:4])) if novel else ""
         return Finding(
             type="unsupported_claim", severity=_severity(j.unsupported),
             explanation=f"The source passage does not support this{said} "
@@ -112,7 +104,7 @@ def _finding(ctx: Context, cs: Sentence, j: Judgement) -> Finding | None:
             confidence=round(j.unsupported, 3), details=details)
     if j.contradicted < CONTRADICTED:
         return None
-    facts = [x for x in novel if _is_number(x[0]) or _is_name(x[0], x[1], cs)]
+    facts = [t for t in novel if _is_number(t.text) or _is_name(t.text, t.start, cs)]
     speaker = _speaker_change(cs, novel)
     if speaker is not None:
         return Finding(
@@ -123,7 +115,7 @@ def _finding(ctx: Context, cs: Sentence, j: Judgement) -> Finding | None:
             confidence=round(j.contradicted, 3), details=details)
     kind = "changed_fact" if facts else "meaning_shift"
     start, end = _span(ctx, cs, facts or novel)
-    what = (" (" + ", ".join(f"'{w}'" for w, _, _ in (facts or novel)[:4]) + " not in the source)"
+    what = (" (" + ", ".join(f"'{t.text}'" for t in (facts or novel)[:4]) + " not in the source)"
             if (facts or novel) else "")
     return Finding(
         type=kind, severity=_severity(j.contradicted),

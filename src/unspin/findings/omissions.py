@@ -14,7 +14,12 @@ import math
 import re
 
 from unspin.findings.context import Context
-from unspin.findings.facts import content, extract_values, name_tokens, sentence_tokens, stem, words_of
+from unspin.findings.values import Value, content
+from unspin.lang.en.grammar import CONCESSIVES
+from unspin.lang.en.legal import STATUS as STATUS_WORDS
+from unspin.lang.en.messages import OMISSION_REASONS
+from unspin.lang.en.patterns import BYLINE, SIGNOFF, WIRE_DATELINE
+from unspin.text import Tok, stem_set
 from unspin.types import Finding, Sentence
 
 UNLINKED_BEST = 0.62  # an unlinked source sentence this similar to something may still be conveyed
@@ -23,31 +28,22 @@ CAP_SHARE = 0.2  # report at most this share of the source's sentences (at least
 MAX_CAP = 25  # a reviewer reads a ranked list, not every sentence of a long source
 MIN_CAP = 3
 
-_BYLINE = re.compile(r"^(?:[-—–]\s*)?(?:by|from|reporting by|written by|edited by)\s+[A-Z]", re.I)
-_SIGNOFF = re.compile(r"contributed to this report|additional reporting|^ends?\.?$|^\(?[a-z]{2,4}\)?$|"
-                      r"^(?:photo|picture|image)s?:|all rights reserved|^copyright", re.I)
-
-
-# where a defendant or the case now stands: a two-word sentence on it ('He was allowed bail.',
-# 'He is remanded in custody.') matters more than its length says
-STATUS = frozenset(stem(w) for w in words_of("""
-bail custody remanded remand jailed detained released freed acquitted convicted fined discharged
-bailed imprisoned
-"""))
+# where a defendant or the case now stands, by stem: matters more than its length says
+STATUS = stem_set(STATUS_WORDS)
 
 
 def trivial(s: Sentence) -> bool:
     """Lines that are not content: bylines, sign-offs, datelines, headlines and subheads."""
     text = s.text.strip()
     words = re.findall(r"[\w'’]+", text)
-    if len(words) < 4 or _BYLINE.match(text) or _SIGNOFF.search(text):
+    if len(words) < 4 or BYLINE.match(text) or SIGNOFF.search(text):
         return True
     if len(words) <= 12 and text[-1] not in ".!?:;\"”’'…)" and text[0].isupper():
         return True  # a subhead or label: short, no sentence end
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters):
         return True  # an all-capitals headline or label
-    return bool(re.match(r"^[A-Z][A-Z ,.'-]+\s*\((?:AP|Reuters|AFP|PA)\)\s*[-—–]?\s*$", text))
+    return bool(WIRE_DATELINE.match(text))
 
 
 def _lead_paragraph(ctx: Context, doc: int) -> int:
@@ -58,7 +54,8 @@ def _lead_paragraph(ctx: Context, doc: int) -> int:
     return 0
 
 
-def _importance(ctx: Context, s: Sentence, toks, lead: int) -> tuple[float, list[str]]:
+def _importance(ctx: Context, s: Sentence, toks: list[Tok], values: list[Value], names: list[int],
+                lead: int) -> tuple[float, list[str]]:
     why = []
     score = 0.0
     if s.paragraph == lead:
@@ -68,10 +65,10 @@ def _importance(ctx: Context, s: Sentence, toks, lead: int) -> tuple[float, list
             re.search(r"[\"“].{12,}", s.text):
         score += 1.0
         why.append("quote")
-    if any(v.kind in ("num", "money", "year", "month") for v in extract_values(toks)):
+    if any(v.kind in ("num", "money", "year", "month") for v in values):
         score += 1.0
         why.append("numbers")
-    if name_tokens(toks):
+    if names:
         score += 0.5
         why.append("names")
     n = len(content(toks))
@@ -82,15 +79,12 @@ def _importance(ctx: Context, s: Sentence, toks, lead: int) -> tuple[float, list
     return score, why
 
 
-_CONCESSIVE = frozenset(["although", "though", "except", "unless", "but", "however"])
-
-
 def _dropped_qualifier(toks, all_cand: set[str]) -> bool:
     """A sentence close to something in the candidate whose concessive clause ('although there
     has been a bigger one in England') the candidate nowhere conveys: the claim is kept, its
     limit dropped."""
     for k, t in enumerate(toks):
-        if t.norm in _CONCESSIVE and k >= 4:
+        if t.norm in CONCESSIVES and k >= 4:
             clause = {x.stem for x in content(toks[k + 1:]) if x.is_word}
             return len(clause) >= 3 and len(clause & all_cand) <= len(clause) / 3
     return False
@@ -111,12 +105,11 @@ def _local_cover(stems: set[str], cand_stems: list[set[str]], by_stem: dict[str,
 def detect(ctx: Context) -> list[Finding]:
     if not ctx.derived:
         return []
-    cand_stems = [{t.stem for t in content(sentence_tokens(c))} for c in ctx.cand_sentences]
+    an = ctx.analysis
+    cand_stems = [{t.stem for t in content(toks)} for toks in an.cand_tokens]
     all_cand = set().union(*cand_stems) if cand_stems else set()
     best = ctx.alignment.source_best
-    from unspin.findings.claims import gap_pairs
-
-    paired = {s for _, s in gap_pairs(ctx)}
+    paired = {s for _, s in an.gap_pairs}
     by_stem: dict[str, list[int]] = {}  # stem -> candidate sentences holding it
     for i, c in enumerate(cand_stems):
         for w in c:
@@ -126,12 +119,12 @@ def detect(ctx: Context) -> list[Finding]:
     for pos, s in enumerate(ctx.src_sentences):
         if ctx.src_links.get(pos) or pos in paired or trivial(s):
             continue
-        toks = sentence_tokens(s)
+        toks, values = an.src_tokens[pos], an.src_values[pos]
         if pos < len(best) and best[pos] >= UNLINKED_BEST:
             if _dropped_qualifier(toks, all_cand):
                 if s.doc not in leads:
                     leads[s.doc] = _lead_paragraph(ctx, s.doc)
-                score, why = _importance(ctx, s, toks, leads[s.doc])
+                score, why = _importance(ctx, s, toks, values, an.src_names[pos], leads[s.doc])
                 found.append((score, pos, s, why + ["qualifier"], 0.5))
             continue
         ct = [t for t in content(toks) if t.is_word or t.is_num]
@@ -144,7 +137,7 @@ def detect(ctx: Context) -> list[Finding]:
             continue
         if s.doc not in leads:
             leads[s.doc] = _lead_paragraph(ctx, s.doc)
-        score, why = _importance(ctx, s, toks, leads[s.doc])
+        score, why = _importance(ctx, s, toks, values, an.src_names[pos], leads[s.doc])
         found.append((score, pos, s, why, local))
     n_src = sum(1 for s in ctx.src_sentences if not trivial(s))
     cap = min(MAX_CAP, max(MIN_CAP, math.ceil(CAP_SHARE * n_src)))
@@ -154,9 +147,7 @@ def detect(ctx: Context) -> list[Finding]:
     keep = found[:cap] + [x for x in found[cap:] if "status" in x[3]][:1]
     for score, _pos, s, why, local in keep:
         sev = "high" if score >= 3.0 or "lead" in why else "medium" if score >= 1.8 else "low"
-        what = {"lead": "the lead", "quote": "a direct quotation", "numbers": "figures",
-                "status": "custody, bail or outcome", "qualifier": "its qualification"}
-        kinds = [what[w] for w in why if w in what]
+        kinds = [OMISSION_REASONS[w] for w in why if w in OMISSION_REASONS]
         explanation = "The candidate leaves out this source sentence" + (
             f" ({', '.join(kinds)})" if kinds else "") + "; nothing in it conveys the content."
         out.append(Finding(

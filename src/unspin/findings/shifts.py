@@ -17,113 +17,119 @@ import re
 from dataclasses import dataclass, field
 
 from unspin.findings.context import Context
-from unspin.findings.facts import FUNCTION_WORDS, Tok, fold, sentence_tokens, stem, words_of
+from unspin.lang.en import modality, negation, speech
+from unspin.lang.en.antonyms import ANTONYMS
+from unspin.lang.en.grammar import (
+    ARTICLES,
+    BE_FORMS,
+    CONTRASTS,
+    COORDINATORS,
+    COPULAS,
+    LINKERS,
+    NOUN_MARKERS,
+    NP_OPENERS,
+    OF_PREPOSITIONS,
+    ONLY,
+    SPEAKER_FILLERS,
+)
+from unspin.lang.en.modality import (
+    CAN,
+    CERTAIN_ADJ,
+    CERTAIN_ADV,
+    COPULA_OR_DEGREE,
+    DOWNTONERS,
+    FORCE,
+    FREQUENCY,
+    HEDGE_VERB_COMPLEMENTS,
+    HEDGE_VERBS,
+    HEDGES,
+    INTENSIFIERS,
+    KNOWN_AS,
+    LEAVE,
+    LITTLE_MORE,
+    MODAL_HEDGES,
+    NOT_HEDGE_LIKELY_AFTER,
+    OBJECT_OPENERS,
+    OPEN_MODALS,
+    OUSTED,
+    PASSIVE_HEDGE_VERBS,
+    POSSIBLE,
+    REFUSAL_OBJECTS,
+    REFUSE,
+    REPORTING_HEDGES,
+    SETTLED,
+    SETTLED_BEFORE,
+    STEP_DOWN,
+    UNABLE,
+    WILL,
+    WILL_NOT,
+)
+from unspin.lang.en.morphology import NEGATIVE_PREFIXES
+from unspin.lang.en.negation import (
+    LIMIT_AFTER,
+    LIMITING_NEGATORS,
+    LITOTES_AFTER_NOT,
+    NEGATOR_FORMS,
+    NEGATORS,
+    NOT_DENYING_AFTER_NO,
+    NOT_DENYING_AFTER_NOT,
+    NOT_QUASI_AFTER,
+    QUASI_NEGATORS,
+    SCARCELY,
+    SCARCELY_ANY,
+    UN_ADJECTIVES,
+)
+from unspin.lang.en.numbers import (
+    ALL_OF,
+    APPROXIMATORS,
+    BOUND_NUMBER_WORDS,
+    LOWER_BOUNDS,
+    QUANTIFIER_IDIOM_BEFORE,
+    QUANTIFIER_IDIOM_HEADS,
+    QUANTIFIERS,
+    SOME_OF,
+    UPPER_BOUNDS,
+)
+from unspin.lang.en.patterns import ALL_OF_US, OWN, POSSESSOR
+from unspin.lang.en.people import (
+    CAPITALISED_ROLES,
+    HEARING_BODIES,
+    NAME_PHRASE_OPENERS,
+    NARRATION_DISTINCT_ROLES,
+    NARRATION_ROLE_COMPATIBLE,
+    NARRATION_ROLES,
+    ORG_NOUNS,
+    ORGANISATION_VOICES,
+    PERSON_NOUNS,
+    PRONOUNS,
+    SPEAKER_NAME_TITLES,
+    SPEAKS_FOR,
+    SUBJECT_PRONOUN_GENDER,
+    SUBJECT_PRONOUNS,
+    TITLE_GENDER,
+)
+from unspin.lang.en.stop_words import FUNCTION_WORDS
+from unspin.text import Tok, fold, stem, stem_set, tokenize
 from unspin.types import Finding, Sentence
 
 # ----------------------------------------------------------------------------------------------
-# lexicons (general English; stems are compared, so list base forms)
+# lexicons (lang.en; stems are compared where a list is matched by stem)
 
-# hedging adverbs and modals, matched as written ("alleged" the verb only reports)
-HEDGES = frozenset(words_of("""
-perhaps probably possibly maybe apparently seemingly reportedly allegedly arguably arguable
-supposedly presumably likely may might estimated approximately roughly purportedly conceivably
-potentially
-"""))
-# verbs that hedge only when they take a clause: "it appears that", "seemed to", "was said to have"
-HEDGE_VERBS = frozenset(words_of("""
-appear appears appeared seem seems seemed said thought believed understood
-"""))
-
-NEGATORS = frozenset(words_of("""
-not no never neither nor none nobody nothing nowhere without cannot
-"""))
-# verbs and adjectives that deny what follows them
-IMPLICIT_NEG = frozenset(stem(w) for w in ["fail", "failed", "unable", "lack", "lacked", "absent", "refrain"])
-
-INTENSIFIERS = frozenset(words_of("""
-very extremely highly absolutely totally completely utterly deeply severely seriously really
-truly entirely fully hugely massively enormously exceptionally particularly incredibly strongly
-greatly thoroughly
-"""))
-DOWNTONERS = frozenset(words_of("""
-slightly somewhat fairly rather partly partially mildly moderately marginally barely hardly
-scarcely relatively
-"""))
-
-BIG = frozenset(stem(w) for w in words_of("""
-large big huge substantial major significant considerable massive enormous vast heavy serious
-severe grave extensive immense sizeable sizable hefty great
-"""))
-SMALL = frozenset(stem(w) for w in words_of("""
-small modest minor slight little minimal nominal token negligible trivial limited meagre meager
-tiny
-"""))
-
-# how often: rarely .. always ("occasional lifts" -> "regularly drove")
-FREQUENCY = {w: lvl for lvl, ws in enumerate(["""
-never""", """
-rarely seldom occasionally occasional sporadically sporadic infrequently infrequent""", """
-sometimes periodically intermittently""", """
-often frequently frequent regularly regular repeatedly repeated routinely routine commonly
-habitually habitual persistently persistent""", """
-constantly constant continually continual always invariably daily nightly"""]) for w in ws.split()}
-# a share of the whole: blame split or shared vs full or sole responsibility
-PARTIAL = frozenset(stem(w) for w in words_of("""
-split shared share partly partially partial joint jointly half some contributory
-"""))
-TOTAL = frozenset(stem(w) for w in words_of("""
-full fully entire entirely whole wholly sole solely complete completely total totally
-"""))
-# a decision still open vs taken
-TENTATIVE = frozenset(stem(w) for w in words_of("""
-consider considering considered contemplate contemplating weigh weighing explore exploring mull
-mulling debate debating review reviewing
-"""))
-DECIDED = frozenset(stem(w) for w in words_of("""
-decide decided resolve resolved determine determined opt opted elect elected choose chose commit
-committed
-"""))
-
-# level of a quantifier at the head of a noun phrase
-QUANT = {"few": 1, "some": 2, "several": 2, "various": 2, "multiple": 2, "number": 2, "many": 3,
-         "numerous": 3, "most": 4, "majority": 4, "all": 5, "every": 5, "everyone": 5, "everybody": 5}
-
-# pairs of opposite outcomes, relations and judgements common in news and court reports
-_ANTONYMS = """
-acquit:convict acquitted:convicted cleared:convicted innocent:guilty guilty:innocent
-deny:admit deny:concede deny:accept deny:confirm deny:acknowledge denied:admitted denied:conceded
-denied:accepted denied:confirmed denied:acknowledged reject:accept rejected:accepted refuse:agree
-refused:agreed refused:granted refuse:grant deny:grant win:lose won:lost victory:defeat
-increase:decrease increase:reduce increase:cut rise:fall rose:fell raise:lower higher:lower
-more:less more:fewer above:below before:after allow:ban allow:forbid allow:prevent allowed:banned
-permit:forbid approve:reject approved:rejected include:exclude succeed:fail success:failure
-succeeded:failed support:oppose supported:opposed agree:disagree legal:illegal lawful:unlawful
-true:false correct:incorrect right:wrong dismiss:uphold dismissed:upheld overturn:uphold
-overturned:upheld quash:uphold quashed:upheld grant:refuse granted:refused pass:fail passed:failed
-survive:die survived:died alive:dead
-start:stop begin:end rich:poor
-strong:weak safe:dangerous safe:unsafe maximum:minimum always:never first:last best:worst
-praise:criticise praised:criticised praise:condemn praised:condemned welcome:condemn
-welcomed:condemned welcome:criticise welcomed:criticised gain:loss profit:loss junior:senior
-minor:major temporary:permanent short-term:long-term short-term:lasting short-term:permanent
-acute:chronic voluntary:compulsory public:private accept:decline accepted:declined comply:breach
-complied:breached remember:forget confirmed:denied
-inside:outside release:detain released:detained released:jailed freed:jailed free:jail
-increase:fall expand:shrink open:closed opened:closed arrive:depart arrived:departed
-calm:angry happy:unhappy willing:unwilling
-able:unable aware:unaware likely:unlikely possible:impossible sufficient:insufficient
-adequate:inadequate responsible:irresponsible honest:dishonest
-chase:flee chased:fled pursue:flee pursued:fled chase:escape chased:escaped pursue:escape
-chase:run-from chase:run-away pursue:run-from pursue:run-away chasing:fleeing pursuing:fleeing
-wait:flee waited:fled stay:flee stayed:fled remain:flee remained:fled wait:escape waited:escaped
-stay:escape stayed:escaped surrender:flee surrendered:fled wait:run-off waited:run-off
-"""
+IMPLICIT_NEG = stem_set(negation.IMPLICIT_NEGATORS)  # verbs and adjectives that deny what follows
+ABSTRACT = stem_set(negation.ABSTRACT_NOUNS)  # what a quasi-negative quantity denies
+BIG, SMALL = stem_set(modality.BIG), stem_set(modality.SMALL)
+PARTIAL, TOTAL = stem_set(modality.PARTIAL), stem_set(modality.TOTAL)
+TENTATIVE, DECIDED = stem_set(modality.TENTATIVE), stem_set(modality.DECIDED)
+SUPPOSE, CLAIM, KNOW = stem_set(modality.SUPPOSE), stem_set(modality.CLAIM), stem_set(modality.KNOW)
+SAY_VERBS = stem_set(speech.SAY_VERBS)
+_ACCUSE = stem_set(speech.ACCUSE)
+_QUESTION = stem_set(speech.QUESTION)
 
 
 def _pairs() -> list[tuple[frozenset[str], frozenset[str]]]:
+    """The antonym pairs as stem sets (a multiword side is the set of its stems), once each."""
     out: dict[tuple[str, str], None] = {}
-    for item in _ANTONYMS.split():
-        a, b = item.split(":")
+    for a, b in ANTONYMS:
         sa = frozenset(stem(w) for w in a.split("-")) if "-" in a else frozenset([stem(a)])
         sb = frozenset(stem(w) for w in b.split("-")) if "-" in b else frozenset([stem(b)])
         key = tuple(sorted([" ".join(sorted(sa)), " ".join(sorted(sb))]))
@@ -132,56 +138,6 @@ def _pairs() -> list[tuple[frozenset[str], frozenset[str]]]:
 
 
 ANTONYM_PAIRS = _pairs()
-
-SAY_VERBS = frozenset(stem(w) for w in words_of("""
-say said says tell told add added claim claimed allege alleged insist insisted argue argued
-state stated explain explained accept accepted admit admitted deny denied suggest suggested
-reply replied respond responded retort retorted warn warned conclude concluded find found rule
-ruled acknowledge acknowledged note noted maintain maintained confirm confirmed announce
-announced contend contended submit submitted stress stressed emphasise emphasised emphasize
-emphasized describe described hear heard
-"""))
-
-ROLE_CLASSES = {
-    "judge": "judge justice recorder magistrate magistrates bench sheriff coroner",
-    "prosecution": "prosecuting prosecutor prosecutors prosecution crown",
-    "defence": "defending mitigating mitigation defence defense",
-    "lawyer": "counsel barrister solicitor lawyer advocate qc solicitor-advocate attorney",
-    "police": "police officer officers detective inspector constable sergeant",
-    "spokes": "spokesman spokeswoman spokesperson representative",
-    "official": "official officials",
-    "witness": "witness",
-}
-ROLE_OF = {w: cls for cls, ws in ROLE_CLASSES.items() for w in ws.split()}
-COMPATIBLE = {("lawyer", "prosecution"), ("lawyer", "defence"), ("prosecution", "lawyer"),
-              ("defence", "lawyer"), ("spokes", "official"), ("official", "spokes")}
-# people a statement can come from, besides the roles above
-PERSON_NOUNS = frozenset(words_of("""
-secretary assistant aide manager director chairman chairwoman chief executive boss head owner
-landlord tenant neighbour neighbor friend relative mother father wife husband son daughter sister
-brother parent partner colleague employee employer victim witness doctor nurse surgeon expert
-analyst minister councillor mp senator governor mayor president leader spokesman teacher pupil
-student resident neighbour survivor customer client patient supervisor foreman worker driver
-passenger engineer pilot officer guard surveyor accountant architect builder consultant adviser
-advisor investigator auditor scientist researcher
-"""))
-PRONOUNS = frozenset(["he", "she", "they", "it", "i", "we", "you", "his", "her", "their", "its"])
-# bodies a statement can come from ('the company argued'): a person who is not its spokesman,
-# lawyer or head is someone else
-ORG_NOUNS = frozenset(words_of("""
-company firm council authority government department ministry agency club school college university
-hospital trust board society association bank business employer union charity corporation
-organisation organization group commission committee inquiry watchdog regulator airline insurer
-"""))
-SPEAKS_FOR = frozenset(words_of("""
-director chairman chairwoman chair chief executive boss head owner manager leader president
-secretary spokesman spokeswoman spokesperson representative official officials
-"""))
-_TITLE_GENDER = {"mr": "m", "sir": "m", "lord": "m", "mrs": "f", "ms": "f", "miss": "f", "lady": "f",
-                 "dame": "f"}
-_NAME_TITLES = frozenset(words_of("""
-mr mrs ms miss dr sir lord lady dame judge justice recorder president prosecutor professor
-"""))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -219,9 +175,9 @@ def _neg_count(toks: list[Tok]) -> tuple[int, list[int]]:
             if w == "nor" and "neither" in words:
                 continue
             nxt = next((x.norm for x in toks[k + 1:k + 3] if x.is_word), "")
-            if w == "not" and nxt in ("only", "just"):
+            if w == "not" and nxt in NOT_DENYING_AFTER_NOT:
                 continue  # "not only", "not yet": no denial
-            if w == "no" and k + 1 < len(toks) and toks[k + 1].norm in ("longer", "doubt"):
+            if w == "no" and k + 1 < len(toks) and toks[k + 1].norm in NOT_DENYING_AFTER_NO:
                 continue
             if _restricts(toks, k):
                 continue  # "nothing but chips", "no more than", "none other than": a limit
@@ -232,53 +188,34 @@ def _neg_count(toks: list[Tok]) -> tuple[int, list[int]]:
     return len(idx), idx
 
 
-_LIMIT_AFTER = {"but": ("",), "more": ("than",), "less": ("than",), "fewer": ("than",), "other": ("than",),
-                "short": ("of",), "sooner": ("",)}
-
-
 def _restricts(toks: list[Tok], k: int) -> bool:
     """'nothing but', 'no more than', 'none other than', 'not only': the word limits or stresses
     what follows; it denies nothing."""
     w = toks[k].norm
-    if w not in ("no", "nothing", "none", "not", "never", "nobody"):
+    if w not in LIMITING_NEGATORS:
         return False
     nxt = [t.norm for t in toks[k + 1:k + 3]]
-    if not nxt or nxt[0] not in _LIMIT_AFTER:
+    if not nxt or nxt[0] not in LIMIT_AFTER:
         return False
-    need = _LIMIT_AFTER[nxt[0]]
+    need = LIMIT_AFTER[nxt[0]]
     return need == ("",) or (len(nxt) > 1 and nxt[1] in need)
-
-
-# quasi-negative quantities: "little risk", "scant evidence", "hardly any chance" deny the noun
-QUASI_NEG = frozenset(words_of("little scant"))
-ABSTRACT = frozenset(stem(w) for w in words_of("""
-risk chance danger doubt evidence hope prospect sign indication effect impact difference remorse
-interest support attention choice option reason need point sense value help threat likelihood
-possibility suggestion proof concern regard sympathy warning progress improvement benefit
-"""))
 
 
 def _quasi_negations(toks: list[Tok]) -> list[int]:
     out = []
     for k, t in enumerate(toks):
-        if t.norm in QUASI_NEG and not (k and toks[k - 1].norm in ("a", "very", "too", "so")):
+        if t.norm in QUASI_NEGATORS and not (k and toks[k - 1].norm in NOT_QUASI_AFTER):
             nxt = [x for x in toks[k + 1:k + 3] if x.is_word]
             if nxt and (nxt[0].stem in ABSTRACT or len(nxt) > 1 and nxt[1].stem in ABSTRACT):
                 out.append(k)
-        elif t.norm in ("hardly", "barely", "scarcely") and k + 1 < len(toks) and \
-                toks[k + 1].norm in ("any", "anything", "anyone", "ever"):
+        elif t.norm in SCARCELY and k + 1 < len(toks) and \
+                toks[k + 1].norm in SCARCELY_ANY:
             out.append(k)
     return out
 
 
-_UN_WORDS = frozenset(words_of("""
-aware able able fit fair lawful likely willing known happy clear certain necessary safe usual
-acceptable reasonable conscious available successful prepared
-"""))
-
-
 def _is_negated_adj(w: str) -> bool:
-    return w[2:] in _UN_WORDS
+    return w[2:] in UN_ADJECTIVES
 
 
 def _has_stem(toks: list[Tok], stems: frozenset[str]) -> list[int]:
@@ -299,14 +236,11 @@ def _has_stem(toks: list[Tok], stems: frozenset[str]) -> list[int]:
 # checks on one pair
 
 
-_NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
-
-
 def _negated_forms(toks: list[Tok]) -> set[str]:
     """Base words that a side negates by prefix: 'insufficient' -> 'sufficient'."""
     out = set()
     for t in toks:
-        for pre in _NEG_PREFIXES:
+        for pre in NEGATIVE_PREFIXES:
             if t.norm.startswith(pre) and len(t.norm) > len(pre) + 3:
                 out.add(stem(t.norm[len(pre):]))
     return out
@@ -355,7 +289,7 @@ def _check_negation(p: _Pair) -> None:
         k = sidx[0]
         if _negation_explained(p.stoks, k, p.ctoks):
             return
-        if k + 1 < len(p.stoks) and p.stoks[k + 1].norm in ("exactly", "necessarily", "entirely", "quite"):
+        if k + 1 < len(p.stoks) and p.stoks[k + 1].norm in LITOTES_AFTER_NOT:
             return  # litotes: "not exactly a secret" ~ "clear"
         kept = _negated_head_kept(p, k)
         if kept is not None:
@@ -367,16 +301,13 @@ def _check_negation(p: _Pair) -> None:
                                  "dropped", 0.8, True))
 
 
-_COPULA = frozenset(words_of("be is are was were been being become became feel felt seem seemed"))
-
-
 def _head_after(toks: list[Tok], k: int) -> int:
     """The content word a negator denies: 'not disappointed', 'not be allowed', 'never seen'."""
     for j in range(k + 1, min(len(toks), k + 4)):
         t = toks[j]
         if not t.is_word or t.text in _CLAUSE_STOP:
             break
-        if t.norm not in FUNCTION_WORDS and t.norm not in _COPULA and t.norm not in INTENSIFIERS:
+        if t.norm not in FUNCTION_WORDS and t.norm not in COPULAS and t.norm not in INTENSIFIERS:
             return j
     return k
 
@@ -408,28 +339,17 @@ def _hedges(toks: list[Tok]) -> list[int]:
         w = t.norm
         nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
         if w in HEDGES and not _is_month_may(toks, k):
-            if w == "likely" and k and toks[k - 1].norm in ("more", "less", "most"):
+            if w == "likely" and k and toks[k - 1].norm in NOT_HEDGE_LIKELY_AFTER:
                 continue
             out.append(k)
         elif w in HEDGE_VERBS:
             prev = toks[k - 1].norm if k else ""
-            if w in ("said", "thought", "believed", "understood"):
-                if prev in ("is", "was", "were", "are", "been", "be"):
+            if w in PASSIVE_HEDGE_VERBS:
+                if prev in BE_FORMS:
                     out.append(k)  # "it is thought", "was said to have": a hedge
-            elif nxt in ("to", "that", "like", "as") or t.stem == "seem":
+            elif nxt in HEDGE_VERB_COMPLEMENTS or t.stem == "seem":
                 out.append(k)  # "it appears that", "seemed to", "seemed the only answer"
     return out
-
-
-_REPORTING = frozenset(words_of("""
-allegedly reportedly purportedly supposedly said thought believed understood
-"""))
-_MODALS = frozenset(["may", "might"])
-# words that approximate a figure: "about 14,200" and "roughly 14,200" say the same thing
-_APPROX = frozenset(words_of("about around approximately roughly nearly almost some estimated circa"))
-
-
-_ACCUSE = frozenset(stem(w) for w in words_of("accuse accused charged alleged claims"))
 
 
 def _attributed(toks: list[Tok]) -> bool:
@@ -451,14 +371,8 @@ def _clause_content(toks: list[Tok], k: int) -> set[str]:
     while b < len(toks) and not stop(b):
         b += 1
     return {t.stem for t in toks[a:b] if t.is_word and t.norm not in FUNCTION_WORDS and t.norm not in HEDGES
-            and t.norm not in NEGATORS and t.stem not in IMPLICIT_NEG and t.norm not in QUASI_NEG
-            and t.norm not in _LINKERS and t.stem not in SAY_VERBS and t.norm not in _REFUSE}
-
-
-# clause openers that carry no content of their own
-_LINKERS = frozenset(words_of("""
-although though whereas because however nevertheless yet unless whether despite meanwhile instead
-"""))
+            and t.norm not in NEGATORS and t.stem not in IMPLICIT_NEG and t.norm not in QUASI_NEGATORS
+            and t.norm not in LINKERS and t.stem not in SAY_VERBS and t.norm not in REFUSE}
 
 
 def _rewrites_source(p: _Pair, k: int) -> bool:
@@ -485,23 +399,23 @@ def _check_hedges(p: _Pair) -> None:
     ch = _hedges(p.ctoks)
     sh = _hedges(p.stoks)
     # "was said to have" ~ "allegedly" ~ an attribution: a reported claim either way
-    c_reports = any(p.ctoks[k].norm in _REPORTING for k in ch) or _attributed(p.ctoks)
-    s_reports = any(p.stoks[k].norm in _REPORTING for k in sh) or _attributed(p.stoks)
+    c_reports = any(p.ctoks[k].norm in REPORTING_HEDGES for k in ch) or _attributed(p.ctoks)
+    s_reports = any(p.stoks[k].norm in REPORTING_HEDGES for k in sh) or _attributed(p.stoks)
     if c_reports:
-        sh = [k for k in sh if p.stoks[k].norm not in _REPORTING]
+        sh = [k for k in sh if p.stoks[k].norm not in REPORTING_HEDGES]
     if s_reports:
-        ch = [k for k in ch if p.ctoks[k].norm not in _REPORTING]
-    if any(t.norm in _APPROX for t in p.stoks):
-        ch = [k for k in ch if p.ctoks[k].norm not in _APPROX]
-    if any(t.norm in _APPROX for t in p.ctoks):
-        sh = [k for k in sh if p.stoks[k].norm not in _APPROX]
+        ch = [k for k in ch if p.ctoks[k].norm not in REPORTING_HEDGES]
+    if any(t.norm in APPROXIMATORS for t in p.stoks):
+        ch = [k for k in ch if p.ctoks[k].norm not in APPROXIMATORS]
+    if any(t.norm in APPROXIMATORS for t in p.ctoks):
+        sh = [k for k in sh if p.stoks[k].norm not in APPROXIMATORS]
     cst = {p.ctoks[k].stem for k in ch}
     sst = {p.stoks[k].stem for k in sh}
     if len(ch) > len(sh):
         new = [k for k in ch if p.ctoks[k].stem not in sst and _rewrites_source(p, k)]
         if new:
             k = new[0]
-            weight = 0.6 if p.ctoks[k].norm in _MODALS else 1.0
+            weight = 0.6 if p.ctoks[k].norm in MODAL_HEDGES else 1.0
             sure = [j for j in _certainty(p.stoks) if p.stoks[j].norm not in {t.norm for t in p.ctoks}]
             if sure:  # 'it was perfectly plain her motive was' -> 'her motive may have been'
                 weight = 1.0
@@ -509,9 +423,9 @@ def _check_hedges(p: _Pair) -> None:
                                      "the source is categorical", weight))
     elif len(sh) > len(ch):
         gone = [k for k in sh if p.stoks[k].stem not in cst and _kept_in_candidate(p, k)]
-        if gone and not any(t.norm in ("could", "would", "may", "might", "possibly") for t in p.ctoks):
+        if gone and not any(t.norm in OPEN_MODALS for t in p.ctoks):
             k = gone[0]
-            weight = 0.6 if p.stoks[k].norm in _MODALS else 1.0
+            weight = 0.6 if p.stoks[k].norm in MODAL_HEDGES else 1.0
             p.reasons.append(_Reason("hedge_removed", None, f"the source's hedge ('{p.stoks[k].text}') is "
                                      "dropped, so the candidate states it as certain", weight))
 
@@ -581,7 +495,7 @@ def _check_degree(p: _Pair) -> None:
         # a frequency added where the source gives none is too often a fair reading ('frequented'
         # -> 'often visited', 'day-to-day' -> 'daily') to count on its own
     ct = [k for k, t in enumerate(p.ctoks) if t.stem in TOTAL and t.stem not in sst]
-    sp = [k for k, t in enumerate(p.stoks) if t.stem in PARTIAL and t.norm not in ("some",)]
+    sp = [k for k, t in enumerate(p.stoks) if t.stem in PARTIAL and t.norm != "some"]
     if ct and sp and not any(t.stem in TOTAL for t in p.stoks) and _rewrites_source(p, ct[0]):
         p.reasons.append(_Reason("intensity", ct[0], f"'{p.stoks[sp[0]].text}' in the source becomes "
                                  f"'{p.ctoks[ct[0]].text}'", 1.0, True))
@@ -596,35 +510,12 @@ def _check_degree(p: _Pair) -> None:
             return
 
 
-
-# how sure: a suspicion or belief vs knowledge ('had suspected' -> 'had known')
-SUPPOSE = frozenset(stem(w) for w in words_of("""
-suspect suspected suspicion suspicions believe believed belief think thought assume assumed presume
-presumed suppose supposed speculate speculated guess guessed surmise surmised fear feared
-"""))
-# a claim made to someone: told as a discovery, it becomes fact (one way only: a fact the
-# candidate calls a claim is an attribution, which the source may well also make)
-CLAIM = frozenset(stem(w) for w in words_of("claim claimed allege alleged"))
-KNOW = frozenset(stem(w) for w in words_of("""
-know knew known knowledge aware awareness realise realised realize realized prove proved proven
-establish established discover discovered
-"""))
-# a statement given as certain: 'it was perfectly plain', 'clearly', 'no doubt'
-CERTAIN_ADJ = frozenset(words_of("plain clear obvious evident certain sure undeniable indisputable beyond"))
-CERTAIN_ADV = frozenset(words_of("""
-clearly obviously certainly undoubtedly definitely plainly evidently surely unquestionably undeniably
-indisputably doubtless
-"""))
-_COP_OR_DEGREE = frozenset(words_of("is was were be been are perfectly quite absolutely very entirely "
-                                    "abundantly"))
-
-
 def _certainty(toks: list[Tok]) -> list[int]:
     """Words that give the statement as certain, not denied ('not clear' is doubt)."""
     out = []
     for k, t in enumerate(toks):
         adv = t.norm in CERTAIN_ADV or (t.norm == "doubt" and k and toks[k - 1].norm == "no")
-        adj = t.norm in CERTAIN_ADJ and k and toks[k - 1].norm in _COP_OR_DEGREE
+        adj = t.norm in CERTAIN_ADJ and k and toks[k - 1].norm in COPULA_OR_DEGREE
         if adv or adj and not _negated(toks, k):
             out.append(k)
     return out
@@ -634,7 +525,7 @@ def _check_epistemic(p: _Pair) -> None:
     """'had suspected X might be' -> 'had known X was' and back: belief turned into knowledge."""
     def find(toks: list[Tok], lex: frozenset[str]) -> list[int]:
         return [k for k, t in enumerate(toks) if t.stem in lex and not _negated(toks, k)
-                and not (t.norm == "known" and k + 1 < len(toks) and toks[k + 1].norm in ("as", "for"))]
+                and not (t.norm == "known" and k + 1 < len(toks) and toks[k + 1].norm in KNOWN_AS)]
 
     sup_s, sup_c = find(p.stoks, SUPPOSE | CLAIM), find(p.ctoks, SUPPOSE | CLAIM)
     know_s, know_c = find(p.stoks, KNOW), find(p.ctoks, KNOW)
@@ -649,18 +540,9 @@ def _check_epistemic(p: _Pair) -> None:
                                  f"'{p.ctoks[k].text}', knowledge given as a suspicion", 1.0))
 
 
-# bounds on a figure: 'no more than 40' (a ceiling) vs 'at least 40' (a floor)
-_UPPER = ("no more than", "not more than", "at most", "at the most", "up to", "under", "less than",
-          "fewer than", "below", "a maximum of", "maximum of", "no longer than", "not exceeding",
-          "no greater than")
-_LOWER = ("at least", "more than", "over", "above", "in excess of", "a minimum of", "minimum of",
-          "upwards of", "no less than", "no fewer than", "not less than", "at the least", "exceeding")
-_BOUNDS = sorted([(tuple(b.split()), "upper") for b in _UPPER]
-                 + [(tuple(b.split()), "lower") for b in _LOWER], key=lambda x: -len(x[0]))
-_NUM_WORDS = frozenset(words_of("""
-one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty
-seventy eighty ninety hundred thousand million billion dozen
-"""))
+# bounds on a figure: 'no more than 40' (a ceiling) vs 'at least 40' (a floor), longest first
+_BOUNDS = sorted([(tuple(b.split()), "upper") for b in UPPER_BOUNDS]
+                 + [(tuple(b.split()), "lower") for b in LOWER_BOUNDS], key=lambda x: -len(x[0]))
 
 
 _BOUNDS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -678,7 +560,7 @@ def _bounds(toks: list[Tok]) -> list[tuple[int, str, str]]:
             if tuple(norms[k:k + len(words)]) == words:
                 end = k + len(words)
                 for t in toks[end:end + 5]:
-                    if t.is_num or t.norm in _NUM_WORDS:
+                    if t.is_num or t.norm in BOUND_NUMBER_WORDS:
                         out.append((k, kind, t.norm))
                         break
                     if t.text in (".", ";", ",", ":"):
@@ -703,24 +585,10 @@ def _check_bounds(p: _Pair) -> None:
             return
 
 
-# leaving by choice vs being made to
-LEAVE = frozenset(words_of("""
-retire retired retires retiring retirement resign resigned resigns resigning resignation quit quits
-quitting
-"""))
-FORCE = frozenset(words_of("""
-forced force compelled pressured pressurised pressurized obliged made pushed sacked sack fired
-dismissed ousted axed expelled driven hounded
-"""))
-
-
 def _leaving(toks: list[Tok]) -> list[int]:
     """Leaving a post: 'retired', 'resigned', 'quit', 'stepped down' (not leaving a room)."""
-    down = ("step", "stepped", "stood", "stand")
-    return [k for k, t in enumerate(toks) if t.norm in LEAVE or t.norm in down
+    return [k for k, t in enumerate(toks) if t.norm in LEAVE or t.norm in STEP_DOWN
             and k + 1 < len(toks) and toks[k + 1].norm == "down"]
-
-OUSTED = frozenset(words_of("sacked fired dismissed ousted axed expelled"))
 
 
 def _check_forced(p: _Pair) -> None:
@@ -728,8 +596,8 @@ def _check_forced(p: _Pair) -> None:
     def forced(toks: list[Tok]) -> list[int]:
         out = []
         for k, t in enumerate(toks):
-            if t.norm in OUSTED and not _negated(toks, k) and not (k + 1 < len(toks) and toks[k + 1].norm in
-                                                                  ("the", "a", "an", "his", "her", "their")):
+            if t.norm in OUSTED and not _negated(toks, k) and not (k + 1 < len(toks) and
+                                                                  toks[k + 1].norm in OBJECT_OPENERS):
                 out.append(k)  # 'was sacked', not 'dismissed the appeal'
             elif t.norm in FORCE and any(k < j <= k + 4 for j in _leaving(toks)) and not _negated(toks, k):
                 out.append(k)  # 'forced to resign', 'pushed into retirement'
@@ -747,16 +615,12 @@ def _check_forced(p: _Pair) -> None:
                                  f"says '{p.ctoks[k].text}', as if by choice", 1.0, True))
 
 
-# could not vs would not: inability turned into refusal and back
-_REFUSE = frozenset(words_of("refuse refused refuses refusing decline declined declines declining unwilling"))
-
-
 def _inability(toks: list[Tok]) -> list[int]:
     out = []
     for k, t in enumerate(toks):
         nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
-        if t.norm in ("cannot", "couldn't", "can't", "unable", "incapable") or \
-                (t.norm in ("could", "can") and nxt == "not") or (t.norm == "not" and nxt == "able"):
+        if t.norm in UNABLE or \
+                (t.norm in CAN and nxt == "not") or (t.norm == "not" and nxt == "able"):
             out.append(k)
     return out
 
@@ -766,8 +630,8 @@ def _refusal(toks: list[Tok]) -> list[int]:
     for k, t in enumerate(toks):
         nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
         near = {x.norm for x in toks[max(0, k - 2):k]}  # 'never refused', not 'could not X and refused'
-        refuses = t.norm in _REFUSE and nxt in ("to", "any", "an", "a") and not near & (NEGATORS | {"n't"})
-        if refuses or t.norm in ("wouldn't", "won't") or (t.norm in ("would", "will") and nxt == "not"):
+        refuses = t.norm in REFUSE and nxt in REFUSAL_OBJECTS and not near & NEGATOR_FORMS
+        if refuses or t.norm in WILL_NOT or (t.norm in WILL and nxt == "not"):
             out.append(k)
     return out
 
@@ -789,27 +653,27 @@ def _check_refusal(p: _Pair) -> None:
 
 def _little_more(toks: list[Tok], k: int) -> bool:
     """'little more than' is a quantity, not a size."""
-    return toks[k].norm == "little" and k + 1 < len(toks) and toks[k + 1].norm in ("more", "less")
+    return toks[k].norm == "little" and k + 1 < len(toks) and toks[k + 1].norm in LITTLE_MORE
 
 
 def _quants(toks: list[Tok]) -> list[tuple[int, int]]:
     out = []
     for k, t in enumerate(toks):
         w = t.norm
-        if w not in QUANT:
+        if w not in QUANTIFIERS:
             continue
         nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
         prev = toks[k - 1].norm if k else ""
         if w == "number" and not (prev == "a" and nxt == "of"):
             continue
-        if w in ("all", "some", "most", "many", "few", "several") and prev in ("at", "the", "in", "for", "a"):
+        if w in QUANTIFIER_IDIOM_HEADS and prev in QUANTIFIER_IDIOM_BEFORE:
             continue  # "at all", "the most", "for some time"
         if w == "most" and nxt and toks[k + 1].is_word and nxt != "of" and not nxt.endswith("s"):
             continue  # "most important": a superlative
         if w == "few" and prev == "a":
             out.append((k, 1))
             continue
-        out.append((k, QUANT[w]))
+        out.append((k, QUANTIFIERS[w]))
     return out
 
 
@@ -841,7 +705,7 @@ def _object(toks: list[Tok], k: int, n: int = 3) -> list[str]:
     """The first content stems after ``toks[k]`` in its clause: what a verb is about."""
     out = []
     for t in toks[k + 1:k + 12]:
-        if t.text in _CLAUSE_STOP or t.text in (".", "?", "!") or t.norm in ("but", "and"):
+        if t.text in _CLAUSE_STOP or t.text in (".", "?", "!") or t.norm in COORDINATORS:
             break
         if t.is_word and t.norm not in FUNCTION_WORDS and not t.is_num:
             out.append(t.stem)
@@ -864,14 +728,11 @@ def _object_moved(p: _Pair, x: frozenset[str], y: frozenset[str]) -> bool:
             kept = [_object(p.ctoks, j) for j in xs]
             # the source's word must stand in a clause of its own ('admits X but denies the
             # rest'), not inside the object ('lost the damages he won')
-            apart = all(any(t.norm in _CONTRAST or t.text in (",", ";")
+            apart = all(any(t.norm in CONTRASTS or t.text in (",", ";")
                             for t in p.ctoks[min(j, k) + 1:max(j, k)]) for j in xs)
             if apart and not any(len(set(o) & set(cobj)) >= 2 for o in kept):
                 return True
     return False
-
-
-_CONTRAST = frozenset(words_of("but while whereas although though yet"))
 
 
 def _negated(toks: list[Tok], k: int) -> bool:
@@ -926,16 +787,12 @@ def _check_voice(p: _Pair) -> None:
 def _np_heads(toks: list[Tok], k: int) -> set[str]:
     """Capitalised name words of a noun phrase starting at ``k`` (after optional titles)."""
     heads: set[str] = set()
-    while k < len(toks) and toks[k].norm in ("the", "a", "an", "mr", "mrs", "ms", "miss", "dr"):
+    while k < len(toks) and toks[k].norm in NAME_PHRASE_OPENERS:
         k += 1
     while k < len(toks) and toks[k].is_word and toks[k].cap and toks[k].norm not in FUNCTION_WORDS:
         heads.add(toks[k].norm)
         k += 1
     return heads
-
-
-_SOME_OF = frozenset(words_of("one some either several few"))
-_ALL_OF = frozenset(words_of("both all each every"))
 
 
 def _group_after(toks: list[Tok], k: int) -> str:
@@ -955,18 +812,18 @@ def _group_after(toks: list[Tok], k: int) -> str:
 def _check_scope(p: _Pair) -> None:
     """'all of us' widened to 'all Americans' (or a group named where the source had a pronoun);
     'at least one of the victims' widened to 'both of the victims'."""
-    some = {_group_after(p.stoks, k) for k, t in enumerate(p.stoks) if t.norm in _SOME_OF} - {""}
-    csome = {_group_after(p.ctoks, k) for k, t in enumerate(p.ctoks) if t.norm in _SOME_OF} - {""}
-    sall = {_group_after(p.stoks, k) for k, t in enumerate(p.stoks) if t.norm in _ALL_OF} - {""}
+    some = {_group_after(p.stoks, k) for k, t in enumerate(p.stoks) if t.norm in SOME_OF} - {""}
+    csome = {_group_after(p.ctoks, k) for k, t in enumerate(p.ctoks) if t.norm in SOME_OF} - {""}
+    sall = {_group_after(p.stoks, k) for k, t in enumerate(p.stoks) if t.norm in ALL_OF} - {""}
     for k, t in enumerate(p.ctoks):
-        if t.norm in _ALL_OF:
+        if t.norm in ALL_OF:
             g = _group_after(p.ctoks, k)
             if g and g in some and g not in csome and g not in sall:
                 p.reasons.append(_Reason("scope", k, f"the source speaks of some of the {g}s; the candidate "
                                          f"says '{t.text} of' them", 1.0))
                 return
     stext = " ".join(t.norm for t in p.stoks)
-    if not re.search(r"\b(all|each|every one|both) of (us|them|you)\b", stext):
+    if not ALL_OF_US.search(stext):
         return
     for k, t in enumerate(p.ctoks[:-1]):
         nxt = p.ctoks[k + 1]
@@ -996,12 +853,10 @@ def _speaker_at(toks: list[Tok], k: int) -> Speaker | None:
         return _np_speaker(toks, k + 2, forward=True)
     # left subject, skipping one parenthetical ", role," and adverbs
     j = k - 1
-    while j >= 0 and toks[j].is_word and toks[j].norm.endswith("ly") and toks[j].norm not in ("only",) \
+    while j >= 0 and toks[j].is_word and toks[j].norm.endswith("ly") and toks[j].norm not in ONLY \
             and not (toks[j].cap and j > 0):  # an adverb, not 'Mr Kelly'
         j -= 1
-    while j >= 0 and toks[j].norm in ("also", "had", "has", "have", "then", "later", "further", "himself",
-                                      "herself", "again", "once", "today", "yesterday", "would", "will",
-                                      "could", "was", "were", "is"):
+    while j >= 0 and toks[j].norm in SPEAKER_FILLERS:
         j -= 1
     if j >= 0 and toks[j].text == ",":
         # ", prosecuting, said" or ", counsel for X, said": step back over one parenthetical
@@ -1010,7 +865,7 @@ def _speaker_at(toks: list[Tok], k: int) -> Speaker | None:
             m -= 1
         if m >= 0 and toks[m].text == "," and all(t.text[:1].islower() or t.cap for t in toks[m + 1:j]):
             inner = [t for t in toks[m + 1:j] if t.is_word]
-            if inner and all(not t.cap for t in inner[:1]) and inner[0].norm in ROLE_OF:
+            if inner and all(not t.cap for t in inner[:1]) and inner[0].norm in NARRATION_ROLES:
                 j = m - 1
         else:
             return None
@@ -1023,10 +878,10 @@ def _np_speaker(toks: list[Tok], j: int, forward: bool) -> Speaker | None:
     """Name or role whose last word is at ``j`` (forward=False) or that starts at ``j``."""
     if forward:
         k = j
-        while k < len(toks) and toks[k].norm in ("the", "a", "an", "his", "her", "their", "its"):
+        while k < len(toks) and toks[k].norm in NP_OPENERS:
             k += 1
         run: list[int] = []
-        while k < len(toks) and toks[k].is_word and (toks[k].cap or toks[k].norm in ROLE_OF):
+        while k < len(toks) and toks[k].is_word and (toks[k].cap or toks[k].norm in NARRATION_ROLES):
             run.append(k)
             if toks[k].text.lower().endswith("'s") and k + 1 < len(toks) and toks[k + 1].is_word:
                 # "Mr Paton's secretary": the speaker is the secretary
@@ -1035,15 +890,15 @@ def _np_speaker(toks: list[Tok], j: int, forward: bool) -> Speaker | None:
                 break
             k += 1
         if not run:
-            if k < len(toks) and toks[k].is_word and toks[k].norm in ROLE_OF:
+            if k < len(toks) and toks[k].is_word and toks[k].norm in NARRATION_ROLES:
                 return Speaker(toks[k].norm, "role", None, k)
             return None
         return _mk_speaker(toks, run)
     t = toks[j]
-    if t.norm in PRONOUNS and not t.cap or t.norm in ("he", "she", "they"):
-        g = {"he": "m", "she": "f"}.get(t.norm)
+    if t.norm in PRONOUNS and not t.cap or t.norm in SUBJECT_PRONOUNS:
+        g = SUBJECT_PRONOUN_GENDER.get(t.norm)
         return Speaker(t.norm, "pronoun", g, j)
-    if t.norm in ROLE_OF and not t.cap:
+    if t.norm in NARRATION_ROLES and not t.cap:
         return Speaker(t.norm, "role", None, j)
     if t.norm in ORG_NOUNS and not t.cap:
         return Speaker(t.norm, "org", None, j)
@@ -1054,21 +909,22 @@ def _np_speaker(toks: list[Tok], j: int, forward: bool) -> Speaker | None:
         run.insert(0, run[0] - 1)
     # "his supervisor at Rockwater told", "a spokesman for the firm said": the noun speaks
     h = run[0] - 1
-    while h >= 0 and toks[h].norm in ("the", "a", "an"):
+    while h >= 0 and toks[h].norm in ARTICLES:
         h -= 1
-    if h >= 1 and toks[h].norm in ("at", "of", "for", "from", "with") and not toks[h - 1].cap:
+    if h >= 1 and toks[h].norm in OF_PREPOSITIONS and not toks[h - 1].cap:
         head = toks[h - 1].norm
-        if head in ROLE_OF or head in PERSON_NOUNS:
+        if head in NARRATION_ROLES or head in PERSON_NOUNS:
             return Speaker(head, "role", None, h - 1)
     return _mk_speaker(toks, run)
 
 
 def _mk_speaker(toks: list[Tok], run: list[int]) -> Speaker | None:
     words = [toks[i] for i in run]
-    gender = next((_TITLE_GENDER[w.norm] for w in words if w.norm in _TITLE_GENDER), None)
-    names = [i for i in run if toks[i].norm not in _NAME_TITLES and toks[i].norm not in ROLE_OF]
+    gender = next((TITLE_GENDER[w.norm] for w in words if w.norm in TITLE_GENDER), None)
+    names = [i for i in run if toks[i].norm not in SPEAKER_NAME_TITLES
+             and toks[i].norm not in NARRATION_ROLES]
     if not names:
-        roles = [i for i in run if toks[i].norm in ROLE_OF]
+        roles = [i for i in run if toks[i].norm in NARRATION_ROLES]
         if roles:
             return Speaker(toks[roles[-1]].norm, "role", gender, roles[-1])
         return None
@@ -1076,7 +932,7 @@ def _mk_speaker(toks: list[Tok], run: list[int]) -> Speaker | None:
     if toks[last].norm in FUNCTION_WORDS:
         return None
     if not toks[last].cap:  # a description: "his secretary"
-        if toks[last].norm in ROLE_OF or toks[last].norm in PERSON_NOUNS:
+        if toks[last].norm in NARRATION_ROLES or toks[last].norm in PERSON_NOUNS:
             return Speaker(toks[last].norm, "role", gender, last)
         return None
     return Speaker(toks[last].norm, "name", gender, last)
@@ -1088,13 +944,13 @@ def _speakers(toks: list[Tok]) -> list[Speaker]:
         if t.stem not in SAY_VERBS or not t.is_word:
             continue
         prev = toks[k - 1] if k else None
-        if prev is not None and (prev.norm in ("the", "a", "an", "his", "her", "its", "their", "this")
+        if prev is not None and (prev.norm in NOUN_MARKERS
                                  or prev.text.lower().endswith("'s")):
             continue  # a noun: "the claim", "Playboy's claim"
-        if t.norm in ("heard",) :
+        if t.norm == "heard":
             continue  # "the court heard": no speaker
         sp = _speaker_at(toks, k)
-        if sp is not None and sp.key not in ("court", "jury", "tribunal", "hearing"):
+        if sp is not None and sp.key not in HEARING_BODIES:
             out.append(sp)
     # "According to X"
     for k in range(len(toks) - 2):
@@ -1119,7 +975,7 @@ class _Roles:
         self.near: dict[str, set[str]] = {}
         for toks in token_lists:
             for k, t in enumerate(toks):
-                if not (t.is_word and t.cap) or t.norm in _NAME_TITLES or t.norm in FUNCTION_WORDS:
+                if not (t.is_word and t.cap) or t.norm in SPEAKER_NAME_TITLES or t.norm in FUNCTION_WORDS:
                     continue
                 if t.text.lower().endswith("'s"):
                     continue  # "Mr Paton's secretary" says nothing about Mr Paton's role
@@ -1130,14 +986,15 @@ class _Roles:
                     if d == 0 or not 0 <= m < len(toks):
                         continue
                     w = toks[m].norm
-                    if w in ROLE_OF or (toks[m].cap and w in ("judge", "justice", "recorder")):
+                    if w in NARRATION_ROLES or (toks[m].cap and w in CAPITALISED_ROLES):
                         between = toks[min(k, m) + 1:max(k, m)]
-                        if any(b.is_word and b.cap and b.norm not in _NAME_TITLES and b.norm not in ROLE_OF
-                               for b in between) and not all(b.is_word and b.cap for b in between):
+                        if any(b.is_word and b.cap and b.norm not in SPEAKER_NAME_TITLES
+                               and b.norm not in NARRATION_ROLES for b in between) \
+                                and not all(b.is_word and b.cap for b in between):
                             continue  # another name in between, not one name's forenames
                         if any(b.text.lower().endswith("'s") for b in between):
                             continue
-                        self.roles.setdefault(t.norm, set()).add(ROLE_OF.get(w, "judge"))
+                        self.roles.setdefault(t.norm, set()).add(NARRATION_ROLES.get(w, "judge"))
 
     def compatible(self, a: Speaker, b: Speaker) -> bool | None:
         """True same speaker, False different, None cannot tell."""
@@ -1148,22 +1005,22 @@ class _Roles:
             if other.kind == "org":
                 return True if org.key == other.key else None
             if other.kind == "role" and other.key not in SPEAKS_FOR and \
-                    ROLE_OF.get(other.key) not in ("lawyer", "prosecution", "defence", "spokes", "official"):
+                    NARRATION_ROLES.get(other.key) not in ORGANISATION_VOICES:
                 return False  # a supervisor, a witness: not the company's own voice
             return None
         if a.kind == b.kind == "name":
             return a.key == b.key and not (a.gender and b.gender and a.gender != b.gender)
         if a.kind == b.kind == "role":
-            ca, cb = ROLE_OF.get(a.key), ROLE_OF.get(b.key)
-            return ca == cb or (ca, cb) in COMPATIBLE or a.key == b.key
+            ca, cb = NARRATION_ROLES.get(a.key), NARRATION_ROLES.get(b.key)
+            return ca == cb or frozenset((ca, cb)) in NARRATION_ROLE_COMPATIBLE or a.key == b.key
         name, role = (a, b) if a.kind == "name" else (b, a)
-        rc = ROLE_OF.get(role.key)
+        rc = NARRATION_ROLES.get(role.key)
         if rc is None:  # a description the lexicon does not know: is the name ever given it?
             return role.key in self.near.get(name.key, set())
         have = self.roles.get(name.key, set())
         if not have:
-            return False if rc in ("judge", "prosecution", "defence", "spokes") else None
-        return rc in have or any((rc, h) in COMPATIBLE for h in have)
+            return False if rc in NARRATION_DISTINCT_ROLES else None
+        return rc in have or any(frozenset((rc, h)) in NARRATION_ROLE_COMPATIBLE for h in have)
 
 
 def _quote_speaker(ctx: Context, s: Sentence) -> Speaker | None:
@@ -1173,20 +1030,18 @@ def _quote_speaker(ctx: Context, s: Sentence) -> Speaker | None:
             if not toks:
                 continue
             sp = _mk_speaker(toks, list(range(len(toks))))
-            if sp is None and toks[-1].norm in ROLE_OF:
+            if sp is None and toks[-1].norm in NARRATION_ROLES:
                 return Speaker(toks[-1].norm, "role")
-            if sp is not None and sp.kind == "name" and toks[-1].norm in ROLE_OF:
+            if sp is not None and sp.kind == "name" and toks[-1].norm in NARRATION_ROLES:
                 return sp
             if sp is None:
                 head = toks[-1].norm
-                return Speaker(head, "role" if head in ROLE_OF else "name")
+                return Speaker(head, "role" if head in NARRATION_ROLES else "name")
             return sp
     return None
 
 
 def _tok_text(text: str) -> list[Tok]:
-    from unspin.findings.facts import tokenize
-
     return tokenize(text)
 
 
@@ -1195,7 +1050,7 @@ def _source_speakers(ctx: Context, srcs: list[Sentence], cache: dict) -> list[Sp
     for s in srcs:
         key = (s.doc, s.start)
         if key not in cache:
-            toks = sentence_tokens(s)
+            toks = ctx.analysis.source_tokens(s)
             sp = [x for x in _speakers(toks) if x.kind != "pronoun"]
             pron = [x for x in _speakers(toks) if x.kind == "pronoun"]
             if not sp:
@@ -1215,7 +1070,7 @@ def _previous_speaker(ctx: Context, s: Sentence, gender: str | None) -> Speaker 
     """The last named speaker before ``s`` in its document, of the pronoun's gender."""
     sents = [x for x in ctx.src_sentences if x.doc == s.doc and x.start < s.start]
     for prev in reversed(sents[-4:]):
-        toks = sentence_tokens(prev)
+        toks = ctx.analysis.source_tokens(prev)
         cands = [x for x in _speakers(toks) if x.kind != "pronoun"]
         if not cands:
             q = _quote_speaker(ctx, prev)
@@ -1233,14 +1088,14 @@ def _continued_speaker(ctx: Context, p: _Pair, csp: list[Speaker]) -> list[Speak
     candidate's speaker is followed by the pronoun the source sentence uses for that person."""
     c = csp[0]
     after = [t.norm for t in p.ctoks[c.tok + 1:c.tok + 6] if t.is_word]
-    pron = next((w for w in after if w in ("he", "she")), None)
+    pron = next((w for w in after if w in SUBJECT_PRONOUN_GENDER), None)
     if pron is None or pron not in {t.norm for t in p.stoks[:6]}:
         return []
     first = p.src[0]
     sents = [x for x in ctx.src_sentences if x.doc == first.doc and x.start < first.start]
     gender = None
     for prev in reversed(sents[-6:]):
-        toks = sentence_tokens(prev)
+        toks = ctx.analysis.source_tokens(prev)
         found = _speakers(toks)
         named = [x for x in found if x.kind != "pronoun"]
         if not named:
@@ -1252,7 +1107,7 @@ def _continued_speaker(ctx: Context, p: _Pair, csp: list[Speaker]) -> list[Speak
         pro = [x for x in found if x.kind == "pronoun" and x.gender]
         if pro and gender is None:
             gender = pro[-1].gender
-            if gender == {"he": "m", "she": "f"}[pron]:
+            if gender == SUBJECT_PRONOUN_GENDER[pron]:
                 return []  # the earlier speaker is the person talked about
     return []
 
@@ -1261,9 +1116,6 @@ def _src_range(src: list[Sentence]) -> tuple[int, int, int]:
     """(doc, start, end) over the linked source sentences of the first source document."""
     same = [s for s in src if s.doc == src[0].doc]
     return src[0].doc, same[0].start, same[-1].end
-
-
-_QUESTION = frozenset(stem(w) for w in words_of("ask asked question questioned pressed cross-examined"))
 
 
 def _attribution(ctx: Context, p: _Pair, roles: _Roles, cache: dict) -> Finding | None:
@@ -1299,9 +1151,6 @@ def _attribution(ctx: Context, p: _Pair, roles: _Roles, cache: dict) -> Finding 
                  "candidate_sentence": p.cs.index, "source_sentences": [s.index for s in p.src]})
 
 
-_OWN = re.compile(r"\b(its|their|his|her) own ([a-z]+(?: [a-z]+)?)")
-
-
 def _own(ctx: Context, p: _Pair) -> Finding | None:
     """'its own internal investigation' where the source has 'an internal investigation at
     the court': the candidate hands the act to the sentence's subject."""
@@ -1309,9 +1158,9 @@ def _own(ctx: Context, p: _Pair) -> Finding | None:
     stext = fold(" ".join(s.text for s in p.src))
     if " own " in f" {stext.lower()} ":
         return None
-    for m in _OWN.finditer(ctext):
+    for m in OWN.finditer(ctext):
         noun = m.group(2).split()
-        if re.search(rf"\b(?:its|their|his|her|my|our|your|\w+'s?) {re.escape(noun[-1])}", stext, re.I):
+        if re.search(POSSESSOR + re.escape(noun[-1]), stext, re.I):
             continue  # 'in their defence' already names the owner: 'own' only stresses it
         if any(re.search(rf"\b{re.escape(w)}", stext, re.I) for w in noun if len(w) > 3):
             a, b = p.cs.start + m.start(), p.cs.start + m.end()
@@ -1372,9 +1221,6 @@ def _clause(toks: list[Tok], i: int, j: int, min_words: int = 5) -> tuple[int, i
 
 # ----------------------------------------------------------------------------------------------
 
-_SET = frozenset(words_of("set due scheduled expected planned"))
-_COULD = frozenset(words_of("could may might"))
-
 
 def _definite(toks: list[Tok]) -> list[int]:
     """A settled future: 'is set to begin', 'is due to', 'will'."""
@@ -1382,7 +1228,8 @@ def _definite(toks: list[Tok]) -> list[int]:
     for k, t in enumerate(toks):
         nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
         prev = toks[k - 1].norm if k else ""
-        if (t.norm in _SET and nxt == "to" and prev in _COPULA | {"now", "still"}) or t.norm == "will":
+        settled = t.norm in SETTLED and nxt == "to" and (prev in COPULAS or prev in SETTLED_BEFORE)
+        if settled or t.norm == "will":
             out.append(k)
     return out
 
@@ -1393,7 +1240,8 @@ def _check_schedule(p: _Pair) -> None:
     if not sd or _definite(p.ctoks):
         return
     for k, t in enumerate(p.ctoks):
-        if t.norm in _COULD and not _is_month_may(p.ctoks, k) and not any(x.norm in _COULD for x in p.stoks):
+        if t.norm in POSSIBLE and not _is_month_may(p.ctoks, k) and \
+                not any(x.norm in POSSIBLE for x in p.stoks):
             nxt = p.ctoks[k + 1] if k + 1 < len(p.ctoks) else None
             after = {p.stoks[j + 2].stem for j in sd if j + 2 < len(p.stoks)} | \
                 {p.stoks[j + 1].stem for j in sd if p.stoks[j].norm == "will" and j + 1 < len(p.stoks)}
@@ -1411,36 +1259,32 @@ _SKIP = {"garbled_text", "fabricated_quote"}
 def detect(ctx: Context) -> list[Finding]:
     if not ctx.derived:
         return []
+    an = ctx.analysis
     out: list[Finding] = []
-    src_toks: dict[tuple[int, int], list[Tok]] = {}
     roles = None
     speaker_cache: dict = {}
     for cs in ctx.cand_sentences:
         links = ctx.cand_links.get(cs.index, [])
         src = ctx.source_for(cs.index)
-        if not src or not links or not ctx.in_scope(cs.start, cs.end):
+        if not src or not ctx.in_scope(cs.start, cs.end):  # src: the links' sources
             continue
         if max(link.similarity for link in links) < 0.5:
             continue  # too loose a pair to read a shift off
         if ctx.flagged(cs.start, cs.end, _SKIP):
             continue
-        ctoks = sentence_tokens(cs)
+        ctoks = an.cand_tokens[cs.index]
         stoks: list[Tok] = []
         for s in src:
-            key = (s.doc, s.start)
-            if key not in src_toks:
-                src_toks[key] = sentence_tokens(s)
-            stoks += src_toks[key]
+            stoks += an.source_tokens(s)
         p = _Pair(cs, ctoks, src, stoks)
-        p.neighbours = _neighbours(ctx, src, src_toks)
+        p.neighbours = _neighbours(ctx, src)
         for check in _CHECKS:
             check(p)
         f = _shift_finding(ctx, p)
         if f is not None:
             out.append(f)
         if roles is None:
-            roles = _Roles([sentence_tokens(s) for s in ctx.src_sentences]
-                           + [sentence_tokens(s) for s in ctx.cand_sentences])
+            roles = _Roles(an.src_tokens + an.cand_tokens)
         cbest = ctx.alignment.candidate_best
         own_best = cbest[cs.index] if cs.index < len(cbest) else 1.0
         if not ctx.flagged(cs.start, cs.end, {"attribution_change"}) and own_best >= 0.6 and \
@@ -1451,19 +1295,14 @@ def detect(ctx: Context) -> list[Finding]:
     return out
 
 
-def _neighbours(ctx: Context, src: list[Sentence], cache: dict) -> list[list[Tok]]:
-    pos = getattr(ctx, "_src_pos", None)
-    if pos is None:
-        pos = {(s.doc, s.start): k for k, s in enumerate(ctx.src_sentences)}
-        ctx._src_pos = pos  # type: ignore[attr-defined]
+def _neighbours(ctx: Context, src: list[Sentence]) -> list[list[Tok]]:
+    """Tokens of the source sentences next to the linked ones, in the same document."""
+    pos = ctx.analysis.src_pos
     have = {pos[(s.doc, s.start)] for s in src}
     out = []
     for k in sorted({k + d for k in have for d in (-1, 1)} - have):
         if 0 <= k < len(ctx.src_sentences) and ctx.src_sentences[k].doc == src[0].doc:
-            s = ctx.src_sentences[k]
-            if (s.doc, s.start) not in cache:
-                cache[(s.doc, s.start)] = sentence_tokens(s)
-            out.append(cache[(s.doc, s.start)])
+            out.append(ctx.analysis.src_tokens[k])
     return out
 
 
@@ -1478,7 +1317,7 @@ def _shift_finding(ctx: Context, p: _Pair) -> Finding | None:
         a, b = _clause(p.ctoks, anchor.cand_tok, anchor.cand_tok + 1)
     else:
         a, b = p.cs.start, p.cs.end
-    if ctx.flagged(a, b, {"altered_quote", "meaning_shift", "changed_fact"}):
+    if ctx.flagged(a, b, {"altered_quote", "changed_fact"}):
         return None
     high = any(r.high for r in p.reasons)
     main = max(p.reasons, key=lambda r: r.weight)

@@ -33,7 +33,7 @@ from unspin.report.json_report import (
     tool_version,
     type_label,
 )
-from unspin.types import SCHEMA_VERSION, Document, Finding, Report, Sentence
+from unspin.types import FINDING_KINDS, SCHEMA_VERSION, Document, Finding, Report, Sentence
 
 KIND_LABELS = {"verbatim": "verbatim", "near_verbatim": "near verbatim", "paraphrase": "paraphrase",
                "partial": "partial"}
@@ -51,6 +51,26 @@ def _e(text) -> str:
 @cache
 def _asset(name: str) -> str:
     return resources.files("unspin.report").joinpath(name).read_text(encoding="utf-8")
+
+
+_COLOURS_MARK = "types.FINDING_KINDS (--c the strong colour, --tint the highlight) */\n"
+_TOGGLES_MARK = "/* @finding-type-toggles: the rules that hide one finding type, written by html.py */\n"
+
+
+@cache
+def stylesheet() -> str:
+    """report.css with the per-type rules written in from the registry of finding types, so a
+    type added to ``types.FINDING_KINDS`` gets its colours and its legend toggle here too."""
+    css = _asset("report.css")
+    kinds = list(FINDING_KINDS.values())
+    colours = "".join(f".t-{k.name} {{ --c: {k.colour}; --tint: {k.tint}; }}\n" for k in kinds)
+    toggles = "".join(
+        ",\n".join(f".hide-{k.name} {sel.format(k.name)}" for k in kinds) + f" {{ {rule} }}\n"
+        for sel, rule in ((".t-{}.finding", "display: none;"),
+                          ("mark.t-{}", "background: none !important; box-shadow: none !important;"),
+                          (".flabel.t-{}", "display: none;")))
+    assert _COLOURS_MARK in css and _TOGGLES_MARK in css
+    return css.replace(_COLOURS_MARK, _COLOURS_MARK + colours).replace(_TOGGLES_MARK, _TOGGLES_MARK + toggles)
 
 
 # ------------------------------------------------------------------------------------- rows
@@ -748,7 +768,7 @@ def _title(report: Report) -> str:
 
 def render_html(report: Report) -> str:
     """The whole report as one offline HTML page (inline CSS/JS, no external references)."""
-    css = _asset("report.css")
+    css = stylesheet()
     js = _asset("report.js")
     views = passage_views(report)
     digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
