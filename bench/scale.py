@@ -136,7 +136,8 @@ def _child(spec: dict) -> int:
     for _ in range(runs):
         t = time.perf_counter()
         try:
-            rep = unspin.compare(Document.from_text(source), Document.from_text(candidate), judge="rules")
+            rep = unspin.compare(Document.from_text(source), Document.from_text(candidate),
+                                 judge=spec.get("judge", "rules"))
         except unspin.UnspinError as e:
             out = {"error": str(e)}
             break
@@ -213,11 +214,11 @@ def _slope(xs: list[float], ys: list[float]) -> float:
         sum((a - mx) ** 2 for a in lx)
 
 
-def sizes(kind: str, targets: list[int]) -> None:
-    print(f"pairs ({kind}): time per stage in s, judge=rules, one fresh process each")
+def sizes(kind: str, targets: list[int], judge: str = "rules") -> None:
+    print(f"pairs ({kind}): time per stage in s, judge={judge}, one fresh process each")
     xs, ys = [], []
     for w in targets:
-        res = _run_child({"what": "pair", "words": w, "kind": kind})
+        res = _run_child({"what": "pair", "words": w, "kind": kind, "judge": judge})
         if "error" in res:
             print(f"  {w:>6,} words: {res['error'][:200]}  (peak RSS {res['rss_mb']:.0f} MB)")
             continue
@@ -291,6 +292,8 @@ def main() -> int:
     ap.add_argument("--skip-repeated", action="store_true")
     ap.add_argument("--skip-parallel", action="store_true")
     ap.add_argument("--runs", type=int, default=3, help="warm comparisons per process (throughput)")
+    ap.add_argument("--judge", choices=("rules", "auto", "model"), default="rules",
+                    help="the pairs' judge (auto: the consistency model, as `unspin compare` runs)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -302,7 +305,7 @@ def main() -> int:
         return 0
     if not args.skip_sizes:
         for kind in (("meter", "edited") if args.kind == "both" else (args.kind,)):
-            sizes(kind, [int(s) for s in args.sizes.split(",")])
+            sizes(kind, [int(s) for s in args.sizes.split(",")], args.judge)
     if not args.skip_repeated:
         repeated()
     if not args.skip_parallel:

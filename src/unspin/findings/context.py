@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from unspin.findings.analysis import Analysis, analyse
 from unspin.types import Alignment, Finding, Link, Segmented, Sentence, Span, Verdict
 
@@ -29,6 +31,8 @@ class Context:
     # the shared analysis: tokens, values, names, source vocabulary and support, quotations
     # with speakers (findings.analysis); empty when the candidate is not derived
     analysis: Analysis = field(default_factory=Analysis)
+    # ``found`` as arrays for ``flagged``: (length of found it was built from, starts, ends, types)
+    _found_index: tuple = field(default=(0, None, None, None), repr=False)
 
     @classmethod
     def build(cls, sources, candidate, alignment, verdict, scope=None, encoder=None) -> Context:
@@ -78,11 +82,23 @@ class Context:
         return [self.src_sentences[i] for i in idx]
 
     def flagged(self, start: int, end: int, types: set[str] | None = None) -> bool:
-        """Whether a finding so far covers most of candidate span [start, end)."""
-        for f in self.found:
-            if f.candidate is None or (types and f.type not in types):
-                continue
-            inter = min(end, f.candidate.end) - max(start, f.candidate.start)
-            if inter > 0.5 * (end - start):
-                return True
-        return False
+        """Whether a finding so far covers most of candidate span [start, end).
+
+        Detectors ask this for every sentence while ``found`` grows; arrays rebuilt when it
+        has changed keep a long text's audit from being quadratic."""
+        n, starts, ends, masks = self._found_index
+        if n != len(self.found) or starts is None:
+            spans = [f for f in self.found if f.candidate is not None]
+            starts = np.array([f.candidate.start for f in spans], dtype=np.int64)
+            ends = np.array([f.candidate.end for f in spans], dtype=np.int64)
+            masks = {None: [f.type for f in spans]}  # the types, and a mask per set of types asked
+            self._found_index = (len(self.found), starts, ends, masks)
+        if not len(starts):
+            return False
+        hit = np.minimum(end, ends) - np.maximum(start, starts) > 0.5 * (end - start)
+        if types:
+            key = frozenset(types)
+            if key not in masks:
+                masks[key] = np.array([t in key for t in masks[None]], dtype=bool)
+            hit &= masks[key]
+        return bool(hit.any())
