@@ -93,3 +93,69 @@ def test_role_views_are_parts_of_the_one_table():
 
 FINDING_TYPES = {"altered_quote", "fabricated_quote", "unsupported_claim", "omission", "changed_fact",
                  "attribution_change", "meaning_shift", "garbled_text"}
+
+
+# The pipeline modules outside findings/ that once held English word lists of their own.
+PIPELINE = ["segment.py", "ingest.py", "align.py", "passages.py", "verdict.py", "cli.py", "report/*.py"]
+# HTML markup and clutter-kind identifiers, which are no English: the names allowed to hold them
+MARKUP_NAMES = {"ingest.py": {"_HTML_TAG", "_INLINE_TAGS", "_HTML_TOKEN", "_STRONG_CLUTTER"}}
+ANY_WORD = re.compile(r"[A-Za-z]{2,}(?:'[a-z]+)?")
+LETTERS = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+# five or more words alternated in a regular expression: "(?:said|says|told|added|adds)"
+ALTERNATION = re.compile(r"(?:\b[A-Za-z]{2,}(?:[ _][a-z]+)?\|){4,}[A-Za-z]{2,}\b")
+
+
+def _language_data(node: ast.AST) -> bool:
+    """Anything inside ``node`` that is English data: a collection of five or more words, a
+    whitespace-separated string of five or more words, or a word alternation of five or more."""
+    for n in ast.walk(node):
+        elts = (n.keys if isinstance(n, ast.Dict)
+                else n.elts if isinstance(n, ast.Set | ast.Tuple | ast.List) else None)
+        if elts is not None:
+            words = [e for e in elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                     and ANY_WORD.fullmatch(e.value)]
+            if len(words) >= 5:
+                return True
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            toks = n.value.split()
+            if ALTERNATION.search(n.value) or (all(LETTERS.fullmatch(t.replace("_", "")) for t in toks)
+                                               and sum(bool(ANY_WORD.fullmatch(t)) for t in toks) >= 5):
+                return True
+    return False
+
+
+def _module_language_data(source: str, allowed: set[str] = frozenset()) -> list[str]:
+    """The module-level names of ``source`` bound to English data (word lists, word patterns)."""
+    bad = []
+    for st in ast.parse(source).body:
+        if not isinstance(st, ast.Assign | ast.AnnAssign) or st.value is None:
+            continue
+        targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+        names = {t.id for t in targets if isinstance(t, ast.Name)}
+        if not names <= allowed and _language_data(st.value):
+            bad.append(f"{st.lineno} {', '.join(sorted(names))}")
+    return bad
+
+
+def test_pipeline_modules_hold_no_word_lists():
+    """The standard: language data (word lists, patterns) lives in one language layer,
+    unspin.lang.en; the pipeline modules import it under their own names."""
+    package = ROOT / "src" / "unspin"
+    bad = []
+    for pattern in PIPELINE:
+        for path in sorted(package.glob(pattern)):
+            rel = str(path.relative_to(package))
+            found = _module_language_data(path.read_text(encoding="utf-8"), MARKUP_NAMES.get(rel, set()))
+            bad += [f"{rel}:{b}" for b in found]
+    assert not bad, bad
+
+
+def test_the_word_list_check_catches_word_lists():
+    """The check above would have failed on the modules as they stood before the move."""
+    caught = _module_language_data('_TITLES = _wordset("""mr mrs ms mx messrs mme\n    mlle dr""")\n'
+                                   '_NEEDS_NUMBER = _wordset("no nos jan feb mar")\n'
+                                   "_PARTICIPLES = frozenset({'saying', 'adding', 'telling', 'insisting',\n"
+                                   "                          'explaining'})\n"
+                                   '_SPEECH = re.compile(r"\\b(?:said|says|asked|asks|told)\\b")\n'
+                                   '_FOLD = str.maketrans({"a": "b"})\n_WORDS = re.compile(r"\\w+")\n')
+    assert [c.split()[1] for c in caught] == ["_TITLES", "_NEEDS_NUMBER", "_PARTICIPLES", "_SPEECH"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
+from unspin.lang.en import morphology, punctuation, stop_words
 from unspin.types import Alignment, Coverage, Link, Segmented, UnspinError
 
 # Links below LINK_MIN are not made; the order bonus can pull a pair up to it.
@@ -40,20 +41,11 @@ JOIN_CHUNK = 2_000_000  # matches per block of the sparse feature join (~110 MB 
 DENSE_SHARE, DENSE_MIN = 1 / 1024, 4096  # a feature matching this many pairs is counted densely
 DENSE_MAX = 2048  # features counted densely at most (incidence matrices of rows x DENSE_MAX)
 
-_STOPWORD_TEXT = """
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had has
-have having he her here hers herself him himself his how i if in into is it its itself just me more
-most my myself no nor not of off on once only or other our ours ourselves out over own same she
-should so some such than that the their theirs them themselves then there these they this those
-through to too under until up very was we were what when where which while who whom why will with
-would you your yours yourself yourselves mr mrs ms said says say told according would could may might
-shall must upon us one yesterday today
-"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+STOPWORDS = stop_words.ALIGN_STOP_WORDS
 
 _WORD = re.compile(r"\w+(?:[.,'’]\w+)*", re.UNICODE)
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+_QUOTES = str.maketrans(punctuation.TOKEN_FOLD)
+_SUFFIXES = morphology.ALIGN_SUFFIXES
 
 
 def tokens(text: str) -> list[str]:
@@ -66,7 +58,7 @@ def stem(word: str) -> str:
     """A crude suffix stripper: enough to match said/saying, relationship/relationships."""
     if word.isdigit() or len(word) <= 4:
         return word
-    for suf in ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "ly", "s"):
+    for suf in _SUFFIXES:
         if word.endswith(suf) and len(word) - len(suf) >= 4:
             word = word[: -len(suf)]
             break

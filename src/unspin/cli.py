@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from unspin.lang.en.punctuation import TERMINAL_ASCII
 from unspin.types import UnspinError
 
 EXIT_USAGE = 2
@@ -47,10 +48,7 @@ def _note(message: str) -> None:
     _say(f"unspin: {message}")
 
 
-_ASCII = str.maketrans({
-    "\u2500": "-", "\u2502": "|", "\u256d": "+", "\u256e": "+", "\u2570": "+", "\u256f": "+", "\u2018": "'",
-    "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"', "\u2026": "...", "\u2013": "-",
-    "\u2014": "-", "\u00b7": "-", "\u00a0": " "})
+_ASCII = str.maketrans(TERMINAL_ASCII)
 
 
 def _stdout(text: str, machine: bool) -> None:

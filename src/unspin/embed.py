@@ -31,6 +31,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from unspin.lang.en.stop_words import LEXICAL_STOP_WORDS
 from unspin.types import UnspinError
 
 BACKENDS = ("auto", "model2vec", "minilm", "lexical")
@@ -66,14 +67,7 @@ def _check_texts(texts: list[str]) -> list[str]:
 # lexical
 
 # Function words carry little of what a sentence says; damped, not dropped, in the word part.
-_STOPWORD_LIST = """
-a an the and or but if of to in on at by for from with as into onto about than then that this
-these those there here it its is are was were be been being am has have had do does did
-not no so such he she they we you i me him her them us his hers their our your my who whom
-whose which what when where why how all any some each both would could should will shall may
-might must can said says say told also just very
-"""
-_STOPWORDS = frozenset(_STOPWORD_LIST.split())
+_STOPWORDS = LEXICAL_STOP_WORDS
 _STOPWORD_WEIGHT = 0.3
 _WORD_RE = re.compile(r"\w+")
 _NONWORD_RE = re.compile(r"[\W_]+")

@@ -28,7 +28,36 @@ from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 
+from unspin.lang.en import dates, page
 from unspin.types import Document, Span, UnspinError
+
+# English page-furniture words (unspin.lang.en.page), under the names this module reads them by
+_ABOUT = page.ABOUT
+_BIO_AFTER_NAME = page.BIO_AFTER_NAME
+_BIO_LEAD = page.BIO_LEAD
+_BIO_ROLE = page.BIO_ROLE
+_BREADCRUMB = page.BREADCRUMB
+_BYLINE = page.BYLINE_LINE
+_COMMENTISH = page.COMMENTISH
+_COMMENT_HEAD = page.COMMENT_HEAD
+_COMMENT_META = page.COMMENT_META
+_COOKIES = page.COOKIES
+_COPYRIGHT = page.COPYRIGHT
+_DATE_TOKEN = page.DATE_TOKEN
+_DATE_WORDS = page.DATE_WORDS
+_END_MARKER = page.END_MARKER
+_FULL_DATE = page.FULL_DATE
+_FURNITURE = page.FURNITURE
+_LABEL = page.LABEL
+_MONTH = dates.MONTH_PATTERN
+_MORE_FROM = page.MORE_FROM
+_READ_TIME = page.READ_TIME
+_READ_WORD = page.READ_WORD
+_RUN_ON_WORDS = page.RUN_ON_WORDS
+_SAID = page.SAID
+_TAG_LABEL = page.TAG_LABEL
+_TIPLINE = page.TIPLINE
+_WIDGET = page.WIDGET
 
 MAX_BYTES = 5 * 1024 * 1024
 """Largest input accepted (5 MB): far above any article page, small enough to fail fast on a wrong file."""
@@ -522,13 +551,6 @@ class _Line:
     bullet: bool = False
 
 
-# words a sentence cannot stop on: a line ending on one is continued on the next
-_RUN_ON_WORDS = frozenset(_WORD.findall("""
-a an the this these those its their his her our your my whose of to in on at by for with from into onto
-upon about over under after before between among through during without within against per via and or
-but nor than because although while whereas if unless whether is are was were be been has have had
-will would shall should can could may might must not very
-"""))
 _RUN_ON_TAIL = re.compile(r"(?:[,(/&\u2013\u2014]|\s[-+])$")
 _LEADING_OPENERS = "\"'\u2018\u201c([\u00ab"
 
@@ -621,88 +643,21 @@ def _lines(raw: str) -> list[_Line]:
 # vocabulary of page furniture (share, related, copyright), never words of a particular site.
 
 _SEP = re.compile(r"\s(?:>|\u203a|\u00bb|/|\|)\s")
-_BREADCRUMB = re.compile(r"^(?:current\s*:\s*|you are here\s*:\s*)?home\s*(?:[>\u203a\u00bb/|:]|$)", re.I)
-_LABEL = re.compile(
-    r"^(?:[-*\u2022]\s*)?(?:date|published|updated|posted|last updated|posted on|filed under|filed in|tags?|"
-    r"topics?|categories|category|keywords|in|more on|share|share this(?: story| article| page)?|follow us|"
-    r"reading time|read time|listen to this article|advertisement|sponsored|photo|image|source|credit)"
-    r"\s*[:\u00b7|]", re.I)
-_TAG_LABEL = re.compile(r"^(?:[-*\u2022]\s*)?(?:in|tags?|topics?|filed under|filed in|categories|category|"
-                        r"keywords|more on)\s*:\s*(.*)$", re.I)
 _COUNTER = re.compile(r"\(\s*(?!(?:19|20)\d\d\s*\))\d[\d.,]*\s*[kKmM]?\s*\)")  # "(17446)", not "(2024)"
 _NUMBER = re.compile(r"(?<![\w.])\d[\d.,]*[kKmM]?(?![\w])")
-_WIDGET = re.compile(
-    r"\b(?:share[sd]?|likes?|comments?|reactions?|views?|facebook|twitter|whatsapp|linkedin|pinterest|reddit|"
-    r"email|e-mail|print|tweet|flipboard|telegram|copy link|instagram|youtube|rss|subscribe|sign up|sign in|"
-    r"log in|login|register|newsletter|follow)\b", re.I)
-_COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*\d{4}|\ball rights reserved\b|\bcopyright\s+(?:\u00a9\s*)?\d{4}",
-                        re.I)
-_READ_TIME = re.compile(r"\b\d+\s*(?:-\s*)?(?:min|mins|minutes?)\b", re.I)
-_READ_WORD = re.compile(r"\b(?:read|reading|listen|audio)\b", re.I)
-_FURNITURE = re.compile(
-    r"^(?:advertisement|advert|ad|sponsored(?: content)?|story continues below(?: advertisement)?|"
-    r"continue reading(?: below| the main story)?|skip (?:this )?ad(?:vertisement)?|scroll to continue|"
-    r"read more|click here|back to top|show more|load more|loading|close|menu|search|"
-    r"(?:article )?continues (?:below|after (?:the )?(?:advertisement|ad)))\W*$", re.I)
-_COOKIES = re.compile(r"\bcookies?\b.{0,200}\b(?:website|site|browser|browsing|consent|accept|privacy|"
-                      r"experience)\b|\b(?:website|site|browser|browsing|consent|accept|privacy|experience)\b"
-                      r".{0,200}\bcookies?\b", re.I)
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_DATE_TOKEN = re.compile(
-    r"\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b|"
-    r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|"
-    rf"\b{_MONTH}(?=\W|$)|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?|"
-    r"\b\d{1,2}(?:st|nd|rd|th)?\b|\b(?:19|20)\d{2}\b|"
-    r"\b(?:[ap]\.?m\.?|gmt|utc|bst|cet|cest|e[sd]t|p[sd]t|c[sd]t)\b", re.I)
-_FULL_DATE = re.compile(rf"\b\d{{4}}-\d{{1,2}}-\d{{1,2}}|\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b|"
-                        rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?=\W|$)|"
-                        r"\b(?:19|20)\d{2}\b", re.I)
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}")
-_DATE_WORDS = re.compile(r"\b(?:date|published|updated|posted|last|on|at|modified|created|by|and|of)\b", re.I)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_BYLINE = re.compile(r"^(?:by|written by|words by|story by|reporting by|posted by)\s*:?\s+(.{2,120})$", re.I)
 _NAME = r"(?:[A-Z][\w'\u2019.-]*\s+){1,3}[A-Z][\w'\u2019-]+"
 _LONE_NAME = re.compile(r"^[A-Z][a-z'\u2019-]+(?:\s+[A-Z][a-z'\u2019.-]*){1,3}$")
-_BIO_LEAD = r"(?:about the author\s*:?\s*|posted by\s+|written by\s+)"
-_BIO = re.compile(rf"^{_BIO_LEAD}?({_NAME})(?:,\s*who\b|\s+(?:is|was|has|had|covers|edits|writes|reports|"
-                  r"joined|runs|leads|previously|currently|works)\b)")
+_BIO = re.compile(rf"^{_BIO_LEAD}?({_NAME})" + _BIO_AFTER_NAME)
 _BIO_NAME = re.compile(rf"^{_BIO_LEAD}({_NAME})", re.I)
-_BIO_ROLE = re.compile(r"\b(?:editor|reporter|correspondent|writer|journalist|columnist|contributor|producer|"
-                       r"covers|column|desk|author|freelance|blogger|anchor|news|newsroom|reporting|writes)\b",
-                       re.I)
-_ABOUT = re.compile(r"^(?:about the author\b|about(?: (?:me|us))?\s*:?$)", re.I)
 _QUOTE_MARKS = re.compile(r"[\"\u201c\u201d\u00ab\u00bb]")
-_SAID = re.compile(r"\b(?:said|says|told|added)\b")
-_END_MARKER = re.compile(
-    r"^[\[(]?\s*(?:\d[\d,.]*k?\s+)?(?:comments?|responses?|replies|discussion|conversation|"
-    r"(?:leave|post|add|write|submit) (?:a |your )?(?:comment|reply|response)|"
-    r"join the (?:discussion|conversation)|(?:\w+ )?thoughts? on\b|"
-    r"related(?: (?:posts?|articles?|stories|content|news|coverage|reading|links|topics|videos?))?|"
-    r"more (?:from|on|in|stories|news|articles|to read|like this|to explore)\b|read (?:more|next|also)|"
-    r"recommended(?: for you| stories| articles| reading| videos?)?|recommendations?|"
-    r"you (?:may|might|will) (?:also )?(?:like|enjoy|be interested)|"
-    r"(?:most|more) (?:read|popular|viewed|shared|commented|watched)|trending(?: now| stories| news)?|"
-    r"popular(?: posts| stories| now| articles)?|recent (?:posts|stories|articles|comments)|"
-    r"latest (?:news|stories|posts|articles|headlines)|ranking|top stories|editor'?s picks|"
-    r"what to read next|previous (?:post|article|story)|next (?:post|article|story)|about the author|"
-    r"(?:view|read|show|see|load) (?:all )?(?:\d+ )?comments|top rated comments|"
-    r"sign up\b|subscribe\b|newsletter)\b[^.!?]{0,40}$", re.I)
-_MORE_FROM = re.compile(r"^(?:more|also)(?: (?:from|on|in|at))?(?: [A-Z][\w'\u2019&.-]*){1,3}\s*:?$")
-_COMMENT_HEAD = re.compile(r"^\S.{0,60}\b(?:says|said|wrote|writes|commented)\s*:\s*$|"
-                           r"^\S.{0,40}\bon\b.{0,40}\d{1,2}:\d{2}.{0,20}\b(?:says|said)\b", re.I)
-_COMMENT_META = re.compile(r"^(?:reply|report|report abuse|flag|permalink|like|quote)$|"
-                           r"\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?:\W|$)|"
-                           r"\b(?:an?|\d+) (?:minutes?|hours?|days?|weeks?|months?|years?) ago\b", re.I)
-_COMMENTISH = re.compile(r"comment|repl|respon|discussion|conversation|thoughts", re.I)
 _PURE_NUMBER = re.compile(r"[\d.,]+[kKmM]?")
 
 # clutter that never occurs in a clean article: one such line is enough to call the text a page
 # (an address starts where a run of address characters starts: trying every position inside a
 # long run, each scanning to its end, would take quadratic time on a 500,000-letter "word")
 CONTACT = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{3}\s?\d{3}\s?\d{3,4}\b|\+\d[\d\s]{8,}\d")
-_TIPLINE = re.compile(r"\b(?:news\s?desk|got a (?:story|tip)|stor(?:y|ies) (?:for us|tips?)|tip-?offs? to|"
-                      r"we pay|pay for (?:your )?stor|contact us|email us|get in touch|send us)\b", re.I)
 _STRONG_CLUTTER = {"copyright", "breadcrumb", "tags", "date", "counter", "cookies", "reading-time"}
 _WEIGHT = {"clutter": -8.0, "bullet": -3.0, "heading": -2.0, "short": -1.5}
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from unspin.align import STOPWORDS, VERBATIM_RUN, tokens
+from unspin.align import VERBATIM_RUN, tokens
+from unspin.lang.en.stop_words import ALIGN_STOP_WORDS as STOPWORDS
 from unspin.types import Alignment, Passage, Segmented, Span
 
 SEED_SIM = 0.65  # a sentence pair at least this alike seeds a passage

@@ -14,11 +14,48 @@ import re
 from dataclasses import dataclass
 
 from unspin.ingest import soft_wrap
+from unspin.lang.en import abbreviations, grammar, patterns, people, speech
 from unspin.types import Document, Quote, Segmented, Sentence, Span, UnspinError
 
+# English language data (unspin.lang.en), under the names this module reads it by
+_MAYBE_FINAL = abbreviations.MAYBE_FINAL_ABBREVIATIONS
+_NEEDS_NUMBER = abbreviations.NUMBER_ABBREVIATIONS
+_NEVER_SPLIT_ACRONYMS = abbreviations.NEVER_SPLIT_ACRONYMS
+_STATES = abbreviations.STATE_ABBREVIATIONS
+_TITLES = abbreviations.NAME_ABBREVIATIONS
+_TLDS = abbreviations.SENTENCE_TLDS
+_FUNCTION = grammar.NAME_LINK_WORDS
+_OPENERS = grammar.SENTENCE_OPENERS
+_AFTER_STOP = patterns.SUBJECT_AFTER_STOP
+_AND_END = patterns.AND_END
+_ATTRIB_TAIL = patterns.ATTRIBUTION_TAIL
+_BY = patterns.BY_AGENT
+_COMPLEMENT = patterns.NP_COMPLEMENT
+_ELISION = patterns.ELISION
+_LEAD_DET = patterns.SPEAKER_NP_LEAD
+_LEAD_PRON = patterns.LEAD_PRONOUN
+_OF = patterns.OF_LINK
+_PASSIVE = patterns.PASSIVE_BEFORE
+_THE_ROLE = patterns.THE_ROLE
+_TITLE_CASE = patterns.TITLE_CASE
+_TRAILING_NOISE = patterns.SPEAKER_TRAILING_NOISE
+_TRAILING_NP = patterns.TRAILING_NP
+_CANON_DROP_EXTRA = people.CANONICAL_DROP_EXTRA
+_FEMALE = people.FEMALE_WORDS
+_MALE = people.MALE_WORDS
+_PARTICLE = people.NAME_PARTICLE_PATTERN
+_PRONOUNS = people.ATTRIBUTION_PRONOUNS
+_ROLE_TITLES = people.ROLE_TITLE_WORDS
+_STOP_CAPS = people.NOT_NAME_CAPS
+_SUFFIX = people.NAME_SUFFIX_PATTERN
+_TITLE = people.TITLE_PATTERN
+_TITLE_WORDS = people.TITLE_ALTERNATION
+_UNRESOLVABLE = people.UNRESOLVABLE_SUBJECTS
+_INVERTIBLE = speech.INVERTIBLE_VERBS
+_NAMING = speech.NAMING_VERBS
+_PARTICIPLES = speech.SPEECH_PARTICIPLES
+_VERBS = speech.ATTRIBUTION_VERBS
 
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
 
 # --------------------------------------------------------------------------- paragraphs
 
@@ -83,36 +120,11 @@ def _paragraphs(doc: Document) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------------------- sentences
 
 # Abbreviations that precede a name or number and never end a sentence.
-_TITLES = _wordset("""mr mrs ms mx messrs mme mlle dr prof rev revd hon sen rep gov gen lt col maj capt cpt
-    cmdr cdr adm brig sgt cpl pte pvt insp det supt fr pres amb atty sec supt dep asst
-    vs v cf viz ca approx fig figs eq op vol vols pp art ch""")
 # Abbreviations that may also end a sentence: split only before a typical sentence opener.
-_MAYBE_FINAL = _wordset("""st mt ft etc al inc ltd co corp bros jr sr jnr snr esq plc llc dept
-    univ assn ave blvd rd est ref mass""")
-_NEEDS_NUMBER = _wordset("no nos jan feb mar apr jun jul aug sep sept oct nov dec tel")
-_STATES = _wordset("""Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mich Minn Miss Mo
-    Mont Neb Nev Okla Ore Pa Penn Tenn Tex Va Vt Wash Wis Wyo""")
-_NEVER_SPLIT_ACRONYMS = frozenset({"e.g", "i.e", "viz", "cf"})
-_OPENERS = _wordset("""The A An He She It They We I You This That These Those There Here But And Or So Yet
-    In On At For From With By As After Before When While If Although Though Because Since
-    His Her Their Its Our My Your Some Many Most All No Not One Two Three Both Each Other
-    Another Mr Mrs Ms Meanwhile However Yesterday Today Tonight Last Next Then Now What Why
-    How Where Who Officials Police It's That's""")
-_SPEECH_AFTER = (
-    r"(?:said|says|asked|asks|told|added|adds|replied|explained|continued|insisted|stated|"
-    r"responded|argued|shouted|wrote|writes|declared|recalled|warned|noted|conceded|admitted)"
-)
 # '"Why?" Blinken asked.' - an attribution after a quoted question is the same sentence
-_ATTRIB_TAIL = re.compile(
-    rf"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Lord|Lady|Judge|President|Gov|Sen)\.?\s+)?"
-    rf"(?:[A-Z][\w'’.-]*\s+){{1,3}}{_SPEECH_AFTER}\b(?P<tail>\W?)"
-)
 
 _TERMINAL = re.compile(r"(\.\.\.|…|\. \. \.|[.!?]+)([\"'”’»)\]]*)(?=\s)")
 _RUN_TOGETHER = re.compile(r"(?<=[a-z])\.(?=[A-Za-z])")
-_TLDS = _wordset("""com org net edu gov mil int info biz io co uk us eu de fr ca au nz ie in jp cn ru nl
-    es it ch se no tv me ly gl html htm php asp aspx jsp pdf doc docx xls xlsx ppt pptx txt
-    csv json xml jpg jpeg png gif svg mp3 mp4 zip exe py js ts md""")
 _QUOTE_CHARS = "\"'“”‘’„‟«»`‚"
 _START_OK = set(_QUOTE_CHARS) | set("([{£$€¥#@•-–—¿¡*")
 
@@ -327,7 +339,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 _D_OPEN, _D_CLOSE, _S_OPEN = "“„‟«", "”»", "‘`‚"
 _MARK = re.compile("[\"'“”‘’„‟«»`‚]")
-_ELISION = re.compile(r"(?:\d\d?s?|em|tis|twas|til|cause|n|s|round|bout)\b", re.I)
 _LEFT_CTX = set("([{—–-/") | set(_QUOTE_CHARS)
 _RIGHT_CTX = set(".,;:!?)]}—–-/…") | set(_QUOTE_CHARS)
 
@@ -445,16 +456,6 @@ def _scan_quotes(text: str, paras: list[tuple[int, int]]) -> list[_Q]:
 
 # ----------------------------------------------------------------------------- speakers
 
-_VERBS = """said says say told tells added adds continued continues explained explains stated
-    states responded responds replied replies argued argues insisted insists claimed claims asked
-    asks warned warns noted notes acknowledged acknowledges admitted admits conceded declared
-    declares announced remarked observed commented wrote writes recalled suggested suggests
-    confirmed denied retorted urged maintained alleged agreed complained cautioned emphasised
-    emphasized stressed concluded described calls called branded criticised criticized accepted
-    testified shouted went_on pointed_out answered answers mentioned revealed reiterated repeated
-    joked boasted pleaded demanded protested promised vowed predicted disclosed assured quipped
-    exclaimed screamed yelled whispered hit_back disagreed objected countered recounted estimated
-    believes saying adding telling insisting explaining according_to According_to"""
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -482,62 +483,14 @@ def _trie_regex(words: list[str]) -> str:
 _VERB_RE = re.compile(
     rf"\b{_trie_regex([v.replace('_', ' ') for v in _VERBS.split()])}\b"
 )
-_NAMING = _wordset("calls called branded described criticised criticized")
-_PARTICIPLES = frozenset({"saying", "adding", "telling", "insisting", "explaining"})
-_INVERTIBLE = _wordset("""said says added adds continued stated explained replied responded asked insisted
-    argued warned noted declared remarked observed commented wrote writes recalled
-    retorted concluded""")
-_PASSIVE = re.compile(
-    r"\b(?:was|were|been|being|is|are|be|get|got)\s+"
-    r"(?:(?:\w+ly|today|yesterday|tonight|also|later|then|now|still|never|not|often|once|"
-    r"previously|repeatedly|allegedly|reportedly)\s+)?$"
-)
-_PRONOUNS = {"he": "m", "she": "f", "they": None, "we": None, "i": None}
-_UNRESOLVABLE = frozenset({"it", "which", "who", "that", "this", "you"})
-_TRAILING_NOISE = re.compile(
-    r"(?:\s+(?:also|later|then|today|yesterday|tonight|previously|had|has|have|would|could|"
-    r"will|once|again|earlier|further|simply|just|repeatedly|reportedly|only|still|never|"
-    r"subsequently|now|first|finally|formally|publicly|privately|immediately|quickly|"
-    r"angrily|calmly|quietly|bluntly|frankly|candidly|himself|herself|themselves|"
-    r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)))+\s*$"
-)
 
-_TITLE_WORDS = (
-    "Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Judge|Justice|Recorder|"
-    "President|Vice|Secretary|Minister|Prime|Chancellor|Senator|Sen|Rep|Representative|Gov|"
-    "Governor|Mayor|Rev|Reverend|Father|Sister|Brother|Captain|Capt|Commander|General|Gen|"
-    "Colonel|Col|Lieutenant|Lt|Sergeant|Sgt|Detective|Det|Inspector|Insp|Chief|Constable|"
-    "PC|DC|DI|DS|DCI|Supt|Superintendent|Officer|King|Queen|Prince|Princess|Duke|Duchess|"
-    "Pope|Cardinal|Bishop|Archbishop|Rabbi|Imam|Ambassador|Commissioner|Chairman|Councillor|"
-    "Cllr|Alderman|Attorney|Coroner|Sheriff|Deputy|Assistant|Senior|Master|Baroness|Baron|"
-    "Earl|Count|Countess|Chairwoman|Director|Speaker"
-)
 _TITLE_SET = frozenset(_TITLE_WORDS.split("|"))
-_TITLE = (
-    rf"(?:(?:Secretary|Minister|Chancellor|Duke|Duchess|Prince|Princess|Earl|Attorney|"
-    rf"Solicitor|Master)\s+(?:of|for)\s+(?:the\s+)?[A-Z][a-z]+(?:\s+and\s+[A-Z][a-z]+)?"
-    rf"|(?:{_TITLE_WORDS})\.?)"
-)
-_STOP_CAPS = (
-    "The|A|An|When|As|After|Before|But|And|Or|So|Yet|In|On|At|For|From|With|By|If|While|"
-    "Although|Though|Because|Since|Yesterday|Today|Tonight|Later|Earlier|Then|Now|Meanwhile|"
-    "However|Also|Asked|Pressed|Speaking|Explaining|Jailing|Sentencing|Outside|Prosecuting|"
-    "Defending|Mitigating|Representing|Giving|Opening|Closing|Summing|Addressing|Under|"
-    "During|Not|This|That|These|Those|His|Her|Their|Its|Our|My|It|He|She|They|We|I|You|"
-    "There|Here|What|Why|How|Where|Who|Which|Both|Each|All|Some|Many|Most|One|Two|Three"
-)
 _STOP_SET = frozenset(_STOP_CAPS.split("|"))
 _NAME_WORD = rf"(?!(?:{_TITLE_WORDS}|{_STOP_CAPS})\b)(?:[A-Z](?:\.|[\w'’-]*))"
-_PARTICLE = r"(?:van|von|de|der|den|du|da|di|del|della|le|la|bin|al|ibn|ter|ten|dos|das|y)"
-_SUFFIX = r"(?:QC|KC|MP|MEP|MSP|Jr\.?|Sr\.?|Jnr|Snr|II|III|IV)"
 _NAME = rf"(?:{_TITLE}\s+)*{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NAME_WORD})*(?:,?\s+{_SUFFIX})?"
 _NAME_AT_END = re.compile(rf"(?<![\w'’.-]){_NAME}$")
 _NAME_AT_START = re.compile(rf"^{_NAME}(?![\w'’])")
 _TITLE_ONLY_AT_END = re.compile(rf"(?<![\w'’.-])(?:{_TITLE}\s+)*{_TITLE}$")
-_MALE = _wordset("""mr sir lord king prince duke father brother baron earl count spokesman man
-    husband son boy chairman businessman policeman""")
-_FEMALE = _wordset("""mrs ms miss lady dame queen princess duchess sister baroness countess spokeswoman
-    chairwoman woman wife mother daughter girl businesswoman policewoman""")
 _CLAUSE_BREAK = re.compile(r"[\x01:;()\n—–>|›]| - ")
 
 
@@ -548,22 +501,15 @@ _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _NEWLINE_WS = re.compile(r"\s*\n\s*")
 _ALPHA = re.compile(r"[A-Za-z]+")
 _NONSPACE = re.compile(r"\S+")
-_OF = re.compile(r"\s(?:of|from|at)\s")
-_AND_END = re.compile(r"(?:^|\s)(?:and|but)\s*$")
-_AFTER_STOP = re.compile(r"[,.;:!?\x01\n]|\s(?:that|when|as|after|before|who|in|on)\s")
-_LEAD_PRON = re.compile(r"(he|she|they)\b", re.I)
 _QUOTE_SOON = re.compile(r"(?:\s+[\w'’.]+){0,5}?\s*\x01")
 _INTRO_COLON = re.compile(r"(?:\s+[\w'’.]+){0,6}?\s*[:,]\s*\x01")
-_BY = re.compile(r"(?:\s+as)?(?:\s*\x01+)?\s+by\s+")  # 'described as "..." by a judge'
 _AFTER_QUOTE_OR_COMMA = re.compile(r"(?:\x01|,)[\s,.!?]*$")
-_THE_ROLE = re.compile(r"the\s+(\w+)", re.I)
 _WORDS = re.compile(r"\w+")
 _PUNCT_GAP = re.compile(r"[\s,.!?—–-]*")
 _SENT_PUNCT = re.compile(r"[.;!?]")
 _ENDS_CLOSED = re.compile(r"[.!?:\"”’]\s*$")
 _POSS = re.compile(r"'s?$")
 _CANON_TOK = re.compile(r"[\w'.-]+")
-_COMPLEMENT = re.compile(r"\s(?:for|of|at|from|with|in|on|who|which|that|whose)\s")
 _TITLE_SP = re.compile(rf"{_TITLE}\s")
 
 
@@ -627,15 +573,6 @@ def _name_in(chunk: str, base: int, at_end: bool = True) -> _Subject | None:
     return _Subject("name", text, base + s2, base + s2 + len(text), titled)
 
 
-_LEAD_DET = re.compile(
-    r"(?:(?:the|a|an|his|her|their|its|our|one|another)\s+|"
-    r"(?:[A-Z][\w.]*\s+){0,3}[A-Z][\w-]*['’]s\s+)", re.I
-)
-_TRAILING_NP = re.compile(
-    r"(?:\b(?:the|a|an)\s+|(?:[A-Z][\w.]*\s+){0,3}[A-Z][\w-]*['’]s\s+)"
-    r"(?:[\w'’-]+\s+){0,4}[a-z][\w-]*$"
-)
-_FUNCTION = _wordset("of for and at in on from with to the")
 
 
 def _chunk_subject(chunk: str, base: int) -> _Subject | None:
@@ -832,20 +769,6 @@ def _find_anchors(m: str, sentences: list[tuple[int, int]], known: set[str]) -> 
 
 
 # "the judge" after "Judge Griggs" / "Mr Justice Lloyd": the same person
-_ROLE_TITLES = {
-    "judge": ("judge", "justice", "recorder"),
-    "recorder": ("recorder",),
-    "magistrate": ("magistrate", "judge"),
-    "president": ("president",),
-    "secretary": ("secretary",),
-    "minister": ("minister",),
-    "commissioner": ("commissioner",),
-    "inspector": ("inspector", "insp"),
-    "detective": ("detective", "det"),
-    "coroner": ("coroner",),
-    "chairman": ("chairman",),
-    "mayor": ("mayor",),
-}
 
 
 def _resolve(anchors: list[_Anchor], text: str) -> None:
@@ -882,8 +805,6 @@ def _resolve(anchors: list[_Anchor], text: str) -> None:
                 break
 
 
-_TITLE_CASE = re.compile(r"^(?:[A-Z0-9][\w'’&.-]*|of|the|and|a|an|in|on|for|to|at|de)"
-                         r"(?:\s+(?:[A-Z0-9][\w'’&.-]*|of|the|and|a|an|in|on|for|to|at|de))*$")
 
 
 def _is_name_quote(t: str) -> bool:
@@ -1020,10 +941,7 @@ def _attribute(text: str, sents: list[tuple[int, int]], paras: list[tuple[int, i
 
 # --------------------------------------------------------------------------- public API
 
-_CANON_DROP = frozenset(
-    w.lower() for w in _TITLE_SET | {"of", "for", "state", "the", "QC", "KC", "MP", "MEP", "Jr",
-                                     "Sr", "Jnr", "Snr", "II", "III", "IV"}
-)
+_CANON_DROP = frozenset(w.lower() for w in _TITLE_SET | _CANON_DROP_EXTRA)
 
 
 def canonical_speaker(name: str | None) -> str:

@@ -11,6 +11,7 @@ import math
 import re
 from typing import Any
 
+from unspin.lang.en.punctuation import QUOTE_FOLD
 from unspin.report.extract import document_fields
 from unspin.types import FINDING_KINDS, SCHEMA_VERSION, Finding, Report, Segmented, Sentence
 
@@ -49,7 +50,7 @@ def tool_version() -> str:
 # ----------------------------------------------------------------------------------- word diff
 
 _TOKEN = re.compile(r"\w+(?:['\u2019]\w+)*|[^\w\s]")
-_FOLD = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u00a0": " "})
+_FOLD = str.maketrans(QUOTE_FOLD)
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:

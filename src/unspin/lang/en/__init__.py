@@ -14,6 +14,8 @@
 - ``abbreviations``: abbreviations, web address endings, place short forms
 - ``punctuation``: quotation marks and the one typographic folding table
 - ``attribution``, ``patterns``: regular expressions built on English words
+- ``page``: page furniture (labels, share bars, bylines, date lines, comment threads) text
+  extraction drops
 - ``messages``: the words explanations name things by
 
 The names below are the ones shared across the pipeline, importable from ``unspin.lang.en``.

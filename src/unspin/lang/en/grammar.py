@@ -38,3 +38,15 @@ TRANSITIVE_VERBS = words("""said told called made gave took put got asked descri
 says tells calls makes gives takes puts gets asks describes names finds include includes""")
 # possessives that make the next noun someone acting for that person ("his barrister")
 PERSONAL_POSSESSIVES = ("his", "her", "their")
+
+# ---- sentence splitting and quotation speakers (unspin.segment)
+# capitalised words a sentence typically opens with: a full stop before one ends a sentence
+SENTENCE_OPENERS = words("""
+The A An He She It They We I You This That These Those There Here But And Or So Yet
+    In On At For From With By As After Before When While If Although Though Because Since
+    His Her Their Its Our My Your Some Many Most All No Not One Two Three Both Each Other
+    Another Mr Mrs Ms Meanwhile However Yesterday Today Tonight Last Next Then Now What Why
+    How Where Who Officials Police It's That's""")
+
+# lower-case words that may sit inside a speaker's noun phrase ('head of the unit')
+NAME_LINK_WORDS = words("of for and at in on from with to the")

@@ -62,3 +62,6 @@ NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 # the endings of the participles a heading does not end on ("Fire crews called", "Looking")
 PARTICIPLE_ENDINGS = ("ed", "ing")
+
+# the suffixes sentence alignment's crude stemmer takes off, the first that fits (unspin.align)
+ALIGN_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "ly", "s")

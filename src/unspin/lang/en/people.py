@@ -147,3 +147,73 @@ secretary spokesman spokeswoman spokesperson representative official officials
 HEARING_BODIES = ("court", "jury", "tribunal", "hearing")
 # the two sides of a case: never one person
 OPPOSING_SIDES = frozenset({"defence", "prosecution"})
+
+# ---- sentence splitting and quotation speakers (unspin.segment)
+# subject pronouns a quotation is given to, with the sex each gives (None: either)
+ATTRIBUTION_PRONOUNS = {"he": "m", "she": "f", "they": None, "we": None, "i": None}
+
+# subjects that point at no person a quotation can be given to
+UNRESOLVABLE_SUBJECTS = frozenset({"it", "which", "who", "that", "this", "you"})
+
+# titles and offices before a name, capitalised, as one regex alternation (quotation speakers)
+TITLE_ALTERNATION = (
+    "Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Judge|Justice|Recorder|"
+    "President|Vice|Secretary|Minister|Prime|Chancellor|Senator|Sen|Rep|Representative|Gov|"
+    "Governor|Mayor|Rev|Reverend|Father|Sister|Brother|Captain|Capt|Commander|General|Gen|"
+    "Colonel|Col|Lieutenant|Lt|Sergeant|Sgt|Detective|Det|Inspector|Insp|Chief|Constable|"
+    "PC|DC|DI|DS|DCI|Supt|Superintendent|Officer|King|Queen|Prince|Princess|Duke|Duchess|"
+    "Pope|Cardinal|Bishop|Archbishop|Rabbi|Imam|Ambassador|Commissioner|Chairman|Councillor|"
+    "Cllr|Alderman|Attorney|Coroner|Sheriff|Deputy|Assistant|Senior|Master|Baroness|Baron|"
+    "Earl|Count|Countess|Chairwoman|Director|Speaker"
+)
+
+# capitalised words that open a clause and are no part of a name, as one regex alternation
+NOT_NAME_CAPS = (
+    "The|A|An|When|As|After|Before|But|And|Or|So|Yet|In|On|At|For|From|With|By|If|While|"
+    "Although|Though|Because|Since|Yesterday|Today|Tonight|Later|Earlier|Then|Now|Meanwhile|"
+    "However|Also|Asked|Pressed|Speaking|Explaining|Jailing|Sentencing|Outside|Prosecuting|"
+    "Defending|Mitigating|Representing|Giving|Opening|Closing|Summing|Addressing|Under|"
+    "During|Not|This|That|These|Those|His|Her|Their|Its|Our|My|It|He|She|They|We|I|You|"
+    "There|Here|What|Why|How|Where|Who|Which|Both|Each|All|Some|Many|Most|One|Two|Three"
+)
+
+# lower-case particles inside a name, as a regex group (quotation speakers)
+NAME_PARTICLE_PATTERN = r"(?:van|von|de|der|den|du|da|di|del|della|le|la|bin|al|ibn|ter|ten|dos|das|y)"
+
+# what may follow a name ('QC', 'Jr.'), as a regex group
+NAME_SUFFIX_PATTERN = r"(?:QC|KC|MP|MEP|MSP|Jr\.?|Sr\.?|Jnr|Snr|II|III|IV)"
+
+# words in a speaker's name or description that make the speaker a man
+MALE_WORDS = words("""mr sir lord king prince duke father brother baron earl count spokesman man
+    husband son boy chairman businessman policeman""")
+
+# words in a speaker's name or description that make the speaker a woman
+FEMALE_WORDS = words("""mrs ms miss lady dame queen princess duchess sister baroness countess spokeswoman
+    chairwoman woman wife mother daughter girl businesswoman policewoman""")
+
+# 'the judge' after 'Judge Griggs': the title words a role noun refers back to
+ROLE_TITLE_WORDS = {
+    "judge": ("judge", "justice", "recorder"),
+    "recorder": ("recorder",),
+    "magistrate": ("magistrate", "judge"),
+    "president": ("president",),
+    "secretary": ("secretary",),
+    "minister": ("minister",),
+    "commissioner": ("commissioner",),
+    "inspector": ("inspector", "insp"),
+    "detective": ("detective", "det"),
+    "coroner": ("coroner",),
+    "chairman": ("chairman",),
+    "mayor": ("mayor",),
+}
+
+# a title before a name, an office 'of' somewhere included, as a regex group (quotation speakers)
+TITLE_PATTERN = (
+    rf"(?:(?:Secretary|Minister|Chancellor|Duke|Duchess|Prince|Princess|Earl|Attorney|"
+    rf"Solicitor|Master)\s+(?:of|for)\s+(?:the\s+)?[A-Z][a-z]+(?:\s+and\s+[A-Z][a-z]+)?"
+    rf"|(?:{TITLE_ALTERNATION})\.?)"
+)
+
+# what comparing speakers drops from a name besides the titles ("Mr Smith QC" ~ "Smith")
+CANONICAL_DROP_EXTRA = frozenset({"of", "for", "state", "the", "QC", "KC", "MP", "MEP", "Jr",
+                                  "Sr", "Jnr", "Snr", "II", "III", "IV"})

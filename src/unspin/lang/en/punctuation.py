@@ -14,3 +14,10 @@ QUOTE_CHARS = "\"'“”‘’`«»"
 TERMINAL = ".!?…:;"
 CLOSERS = "\"'”’)]»"
 OPENERS = "\"'“‘([«"
+# quotation marks and dashes only (no-break space and backtick kept): what word tokens fold (unspin.align)
+TOKEN_FOLD: dict[str, str] = {c: FOLD[c] for c in "’‘“”–—"}
+# box drawing, quotation marks, dashes and ellipses as ASCII, for terminals that cannot show them (cli)
+TERMINAL_ASCII: dict[str, str] = {
+    "\u2500": "-", "\u2502": "|", "\u256d": "+", "\u256e": "+", "\u2570": "+", "\u256f": "+", "\u2018": "'",
+    "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"', "\u2026": "...", "\u2013": "-",
+    "\u2014": "-", "\u00b7": "-", "\u00a0": " "}

@@ -55,3 +55,33 @@ INVERTED_QUOTE_VERBS = (
 QUESTION_VERBS = ("asked", "questioned", "put it to", "pressed")
 # "told by X": the agent of these passive verbs is the speaker
 PASSIVE_QUOTE_VERBS = ("told", "informed", "warned", "described", "quoted")
+
+# ---- sentence splitting and quotation speakers (unspin.segment)
+# speech verbs after a quoted question that keep the attribution in its sentence (a regex group)
+SPEECH_AFTER = (
+    r"(?:said|says|asked|asks|told|added|adds|replied|explained|continued|insisted|stated|"
+    r"responded|argued|shouted|wrote|writes|declared|recalled|warned|noted|conceded|admitted)"
+)
+
+# the verbs quotation attribution anchors on (sentence splitting), '_' joining the words of one
+ATTRIBUTION_VERBS = """said says say told tells added adds continued continues explained explains stated
+    states responded responds replied replies argued argues insisted insists claimed claims asked
+    asks warned warns noted notes acknowledged acknowledges admitted admits conceded declared
+    declares announced remarked observed commented wrote writes recalled suggested suggests
+    confirmed denied retorted urged maintained alleged agreed complained cautioned emphasised
+    emphasized stressed concluded described calls called branded criticised criticized accepted
+    testified shouted went_on pointed_out answered answers mentioned revealed reiterated repeated
+    joked boasted pleaded demanded protested promised vowed predicted disclosed assured quipped
+    exclaimed screamed yelled whispered hit_back disagreed objected countered recounted estimated
+    believes saying adding telling insisting explaining according_to According_to"""
+
+# verbs that name or label rather than report words ('called it a disgrace')
+NAMING_VERBS = words("calls called branded described criticised criticized")
+
+# speech participles that continue a sentence's attribution ('..., saying')
+SPEECH_PARTICIPLES = frozenset({"saying", "adding", "telling", "insisting", "explaining"})
+
+# speech verbs that may come before their speaker ('said Mr Browne')
+INVERTIBLE_VERBS = words("""said says added adds continued stated explained replied responded asked insisted
+    argued warned noted declared remarked observed commented wrote writes recalled
+    retorted concluded""")

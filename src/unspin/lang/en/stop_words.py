@@ -47,3 +47,24 @@ behind beyond near per via like including despite except
 is are was were be been being am has have had do does did will would shall should can could
 may might must also not no very such both either neither each every some any all
 """)
+# what sentence alignment and passage seeding leave out of content stems and n-grams
+# (unspin.align, unspin.passages; differs from STOP_WORDS: 'one', 'yesterday', 'today', 'us')
+ALIGN_STOP_WORDS = words("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has
+have having he her here hers herself him himself his how i if in into is it its itself just me more
+most my myself no nor not of off on once only or other our ours ourselves out over own same she
+should so some such than that the their theirs them themselves then there these they this those
+through to too under until up very was we were what when where which while who whom why will with
+would you your yours yourself yourselves mr mrs ms said says say told according would could may might
+shall must upon us one yesterday today
+""")
+
+# The lexical (no-model) embedding backend's function words, weighted down in its hashed counts.
+LEXICAL_STOP_WORDS: frozenset[str] = words("""
+a an the and or but if of to in on at by for from with as into onto about than then that this
+these those there here it its is are was were be been being am has have had do does did
+not no so such he she they we you i me him her them us his hers their our your my who whom
+whose which what when where why how all any some each both would could should will shall may
+might must can said says say told also just very
+""")
