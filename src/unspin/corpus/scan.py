@@ -25,6 +25,7 @@ from unspin.types import Document, Report, UnspinError
 MIN_ENGLISH = 0.10
 MIN_WORDS = 30  # fewer visible words than this is no article page
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
+JOINT_MIN = 0.2  # the best single score that makes a joint comparison worth running
 MIN_PROSE_WORDS = 8  # a block this long is prose, not a link, a label or a one-line comment
 
 
@@ -132,9 +133,11 @@ class Checked:
 
 
 def verify(index: Index, page_doc: Document, candidates: list[Candidate], backend: str = "auto",
-           joint: bool = True) -> list[Checked]:
+           joint: bool = True, alone_score: float = 0.7) -> list[Checked]:
     """Compare the page with each candidate, and with all of them together when there are
-    several (``joint``)."""
+    several (``joint``) and the joint comparison can change what is reported: some candidate
+    alone shows reuse (score >= JOINT_MIN; on the shared scan set no page below it was derived
+    jointly) and not every candidate is already reported alone (score >= ``alone_score``)."""
     from unspin.align import align
     from unspin.embed import get_backend
     from unspin.passages import find_passages
@@ -149,7 +152,9 @@ def verify(index: Index, page_doc: Document, candidates: list[Candidate], backen
         alignment = align([src], cand, encoder)
         passages = find_passages(alignment, [src], cand)
         out.append(Checked(c, alignment, passages, judge(alignment, passages=passages), src, cand))
-    if joint and len(candidates) > 1:
+    scores = [x.verdict.score for x in out]
+    settled = all(x.verdict.derived and x.verdict.score >= alone_score for x in out)
+    if joint and len(candidates) > 1 and max(scores) >= JOINT_MIN and not settled:
         srcs = [segment(index.article(c.source_id), doc_index=i) for i, c in enumerate(candidates)]
         alignment = align(srcs, cand, encoder)
         passages = find_passages(alignment, srcs, cand)
@@ -222,7 +227,7 @@ def scan_page(page: Page, index: Index, config: ScanConfig, tally: Tally) -> lis
     tally.seconds["extract"] += time.perf_counter() - t
     t = time.perf_counter()
     try:
-        checked = verify(index, doc, cands, config.backend)
+        checked = verify(index, doc, cands, config.backend, alone_score=config.alone_probability)
     except UnspinError:
         tally.skipped["no_article"] += 1
         checked = []
