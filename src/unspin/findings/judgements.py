@@ -30,6 +30,17 @@ EXTRA_WINDOWS = 3  # ... judged against this many more windows around its most s
 # sentences are judged first and the report says how many were left to the rules alone. 150 keeps
 # the model's share of a 50,000-word comparison near 1.4 s (600 took 5.4 s of its 14).
 MAX_PAIRS = 150
+# Past this many candidate words the budget shrinks in proportion (never below MIN_PAIRS), so
+# that on a very long text the model stays a small share of the time the rules already take.
+BUDGET_WORDS = 10_000
+MIN_PAIRS = 30
+
+
+def budget(candidate_words: int) -> int:
+    """Model comparisons allowed for a candidate of ``candidate_words`` words."""
+    if candidate_words <= BUDGET_WORDS:
+        return MAX_PAIRS
+    return max(MIN_PAIRS, MAX_PAIRS * BUDGET_WORDS // candidate_words)
 
 _SPACE = re.compile(r"\s+")
 
@@ -104,7 +115,7 @@ def _strength(ctx: Context, i: int) -> float:
 def judge(ctx: Context, model, notes: list[str] | None = None) -> dict[int, Judgement]:
     """Judgements for the candidate sentences in scope (none when not derived).
 
-    At most ``MAX_PAIRS`` model calls: past that, weakly linked sentences go first and a line
+    At most ``budget(words)`` model calls: past that, weakly linked sentences go first and a line
     saying how many sentences were not judged is added to ``notes``.
     """
     if model is None or not ctx.derived:
@@ -122,19 +133,20 @@ def judge(ctx: Context, model, notes: list[str] | None = None) -> dict[int, Judg
             out[cs.index] = Judgement(cs.index, copied, 1.0, 0.0, 0.0, modelled=False)
             continue
         todo += [(cs, w, t) for w, t in zip(windows, texts, strict=True)]
-    if len(todo) > MAX_PAIRS:
+    limit = budget(len(ctx.candidate_text.split()))
+    if len(todo) > limit:
         order = sorted({cs.index for cs, _, _ in todo}, key=lambda i: (_strength(ctx, i), i))
         keep: set[int] = set()
         used = 0
         per = Counter(cs.index for cs, _, _ in todo)
         for i in order:
-            if used + per[i] > MAX_PAIRS:
+            if used + per[i] > limit:
                 break
             keep.add(i)
             used += per[i]
         if notes is not None:
             notes.append(f"the consistency model judged {len(keep)} of {len(order)} reworded candidate "
-                         f"sentences (its budget of {MAX_PAIRS} comparisons, weakest links first); "
+                         f"sentences (its budget of {limit} comparisons, weakest links first); "
                          "the rest were checked by the rules only")
         todo = [x for x in todo if x[0].index in keep]
     probs = model.predict([(premise, cs.text) for cs, _, premise in todo])
