@@ -235,3 +235,23 @@ def test_two_dask_workers_give_the_same_rows(corpus, db, scanned, tmp_path):
     assert dump(res.rows) == dump(one.rows)
     pairs = lambda rows: {(r["url"], r["source_id"]) for r in rows}  # noqa: E731
     assert pairs(res.rows) == pairs(scanned.rows)
+
+
+def test_cli_names_unreadable_records(tmp_path):
+    """A bad line in a JSONL crawl is counted and named; the good pages are still scanned."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "story.html").write_bytes((EXAMPLES / "source.html").read_bytes())
+    crawl = tmp_path / "crawl.jsonl"
+    page = _page("Spun", (EXAMPLES / "candidate.txt").read_text()).decode()
+    crawl.write_text(json.dumps({"id": "p1", "url": "https://spin.example/a", "html": page}) + "\n"
+                     + "{not json\n", encoding="utf-8")
+    unspin = str(Path(sys.executable).parent / "unspin")
+    assert subprocess.run([unspin, "index", str(archive), "--db", str(tmp_path / "db")],
+                          capture_output=True).returncode == 0
+    proc = subprocess.run([unspin, "scan", str(crawl), "--db", str(tmp_path / "db"), "--out",
+                           str(tmp_path / "hits.jsonl"), "--quiet"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "unreadable 1" in proc.stderr and "line 2" in proc.stderr
+    rows = [json.loads(x) for x in (tmp_path / "hits.jsonl").read_text().splitlines()]
+    assert [(r["url"], r["source_id"]) for r in rows] == [("https://spin.example/a", "story")]

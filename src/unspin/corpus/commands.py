@@ -183,6 +183,10 @@ def _report(result, out: str, quiet: bool) -> None:
     _say(f"unspin: scanned {result.records} records in {result.partitions} partitions: {result.pages} pages "
          f"screened, {result.screened_in} verified ({result.pairs} pairs), {len(result.rows)} copies on "
          f"{len({r['url'] for r in result.rows})} pages -> {out}; skipped: {skipped}")
+    for line in result.errors[:10]:
+        _say(f"unspin:   {line}")
+    if len(result.errors) > 10:
+        _say(f"unspin:   ... and {len(result.errors) - 10} more unreadable records")
     if quiet or not result.domains:
         return
     from rich.console import Console

@@ -42,6 +42,7 @@ class ScanResult:
     domains: list[dict] = field(default_factory=list)
     groups: list[dict] = field(default_factory=list)
     partitions: int = 0
+    errors: list[str] = field(default_factory=list)
 
 
 def fingerprint(index: Index, config: ScanConfig) -> str:
@@ -73,7 +74,9 @@ def merge(results: list[dict], index: Index, n_partitions: int) -> ScanResult:
     seconds: Counter = Counter()
     domain_pages: Counter = Counter()
     totals = Counter()
+    errors: list[str] = []
     for res in results:
+        errors.extend(res.get("errors", []))
         rows.extend(sorted(res["rows"], key=lambda r: (r.get("warc_offset") or 0, r.get("key") or "",
                                                        r["url"] or "", r["source_id"])))
         skipped.update(res.get("skipped", {}))
@@ -91,7 +94,8 @@ def merge(results: list[dict], index: Index, n_partitions: int) -> ScanResult:
     return ScanResult(rows=rows, records=totals["records"], pages=totals["pages"],
                       screened_in=totals["screened_in"], pairs=totals["pairs"], skipped=dict(skipped),
                       seconds={k: round(v, 3) for k, v in seconds.items()},
-                      domains=domain_summary(rows, domain_pages), groups=groups, partitions=n_partitions)
+                      domains=domain_summary(rows, domain_pages), groups=groups, partitions=n_partitions,
+                      errors=errors)
 
 
 def provenance_groups(rows: list[dict], index: Index) -> list[dict]:

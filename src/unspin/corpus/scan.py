@@ -26,6 +26,7 @@ MIN_ENGLISH = 0.10
 MIN_WORDS = 30  # fewer visible words than this is no article page
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 JOINT_MIN = 0.2  # the best single score that makes a joint comparison worth running
+MAX_ERRORS = 20  # unreadable records named per partition (all are counted)
 MIN_PROSE_WORDS = 8  # a block this long is prose, not a link, a label or a one-line comment
 
 
@@ -59,6 +60,7 @@ class Tally:
     seconds: Counter = field(default_factory=Counter)
     domains: Counter = field(default_factory=Counter)
     trace: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
 
 
 _STATE: dict[str, Index] = {}
@@ -288,11 +290,15 @@ def scan_partition(partition: Partition, config: ScanConfig) -> dict:
         tally.records += 1
         if isinstance(rec, Skip):
             tally.skipped[rec.reason] += 1
+            if rec.reason in ("unreadable", "too_large") and len(tally.errors) < MAX_ERRORS:
+                where = rec.location.key or rec.location.offset
+                tally.errors.append(f"{rec.location.file} [{where}]: {rec.reason}"
+                                    + (f": {rec.detail}" if rec.detail else ""))
             continue
         rows.extend(scan_page(rec, index, config, tally))
     tally.seconds["total"] = time.perf_counter() - t
     return {"partition": {"file": partition.file, "start": partition.start, "end": partition.end},
             "rows": rows, "records": tally.records, "pages": tally.pages, "screened_in": tally.screened_in,
             "pairs": tally.pairs, "derived": tally.derived, "skipped": dict(tally.skipped),
-            "domains": dict(tally.domains), "trace": tally.trace,
+            "domains": dict(tally.domains), "trace": tally.trace, "errors": tally.errors,
             "seconds": {k: round(v, 4) for k, v in tally.seconds.items()}}
