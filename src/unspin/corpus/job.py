@@ -103,7 +103,18 @@ def provenance_groups(rows: list[dict], index: Index) -> list[dict]:
     from unspin.corpus.provenance import group
 
     usable = [r for r in rows if r.get("url")]
-    sources = {sid: index.article(sid).text for sid in {r["source_id"] for r in usable}}
+    # An alteration is text the original lacks; where a page was matched to several archive
+    # articles (wire copy of one story), text from the others is not an alteration of this one,
+    # or two papers that used the same second wire text would look copied from each other.
+    on_page: dict[str, set[str]] = defaultdict(set)
+    for r in usable:
+        on_page[r["url"]].add(r["source_id"])
+    related: dict[str, set[str]] = defaultdict(set)
+    for ids in on_page.values():
+        for sid in ids:
+            related[sid] |= ids
+    sources = {sid: "\n\n".join(index.article(x).text for x in sorted(related[sid], key=lambda x: x != sid))
+               for sid in related}
     out = []
     for g in group(usable, sources):
         parents = {d.child: d for d in g.links}
