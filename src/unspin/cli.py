@@ -43,7 +43,7 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def _note(message: str) -> None:
+def note(message: str) -> None:
     """``unspin: message`` on stderr; the run goes on."""
     _say(f"unspin: {message}")
 
@@ -83,7 +83,7 @@ def _to_stdout(output: str | None) -> bool:
     return output is None or output == "-"
 
 
-def _check_output(output: str | None, inputs: list[str], force: bool) -> None:
+def check_output(output: str | None, inputs: list[str], force: bool) -> None:
     """Refuse an output path that cannot be written before any work is done: a long comparison
     must not end in "directory does not exist". Writing itself (``write_output``) checks again, since
     the file system may change in between."""
@@ -148,7 +148,7 @@ def write_output(text: str, output: str | None, inputs: list[str], force: bool,
         _stdout(text, machine)
         return
     assert output is not None
-    _check_output(output, inputs, force)
+    check_output(output, inputs, force)
     out = Path(output)
     data = text.encode("utf-8")
     try:
@@ -207,7 +207,7 @@ def extract(file: str, fmt: str, output: str | None, force: bool) -> None:
     from unspin.ingest import load
     from unspin.report.extract import render_json, render_text
 
-    _check_output(output, [file], force)
+    check_output(output, [file], force)
     doc = load(file)
     text = render_json(doc) if fmt == "json" else render_text(doc)
     write_output(text, output, [file], force, machine=fmt == "json")
@@ -231,7 +231,7 @@ def compare(source: str, candidate: str, extra: tuple[str, ...], fmt: str, outpu
     """Is CANDIDATE derived from SOURCE, and what did the rewrite change?"""
     from unspin.api import compare as run_compare
 
-    _check_output(output, [source, candidate, *extra], force)
+    check_output(output, [source, candidate, *extra], force)
     t = time.perf_counter()
     sources = _load_sources([source, *extra])
     cand_doc = _load(candidate)
@@ -268,7 +268,7 @@ def _load_sources(paths: list[str]) -> list:
         if doc.text in seen:
             first = seen[doc.text]
             same = "" if first == path else f" (same text as {first})"
-            _note(f"ignoring duplicate source {path}{same}")
+            note(f"ignoring duplicate source {path}{same}")
             continue
         seen[doc.text] = path
         docs.append(doc)

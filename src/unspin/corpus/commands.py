@@ -11,17 +11,10 @@ import contextlib
 import os
 import shutil
 import sys
-import tempfile
-from pathlib import Path
 
 import click
 
 from unspin.types import UnspinError
-
-
-def _say(line: str) -> None:
-    sys.stderr.write(line.replace("\n", "\\n") + "\n")
-    sys.stderr.flush()
 
 
 @contextlib.contextmanager
@@ -49,6 +42,7 @@ def _stderr_console():
 
 def _plan(paths: list[str], target: int):
     """Partitions of every usable input; the unusable ones named and counted."""
+    from unspin.cli import note
     from unspin.corpus.records import plan_partitions
 
     parts, bad = [], 0
@@ -56,7 +50,7 @@ def _plan(paths: list[str], target: int):
         try:
             parts.extend(plan_partitions([p], target))
         except UnspinError as exc:
-            _say(f"unspin: skipped {p}: {exc}")
+            note(f"skipped {p}: {exc}")
             bad += 1
     return parts, bad
 
@@ -69,6 +63,7 @@ def index_command(archive: tuple[str, ...], db: str, quiet: bool) -> None:
     """Index ARCHIVE articles: folders of .txt/.html files (id = relative path without extension),
     JSONL files (id, text or html, title, url, date) or WARC files (id = URL). Running it again
     adds only new or changed articles."""
+    from unspin.cli import note
     from unspin.corpus import index as idx
     from unspin.corpus.records import iter_records
 
@@ -83,41 +78,14 @@ def index_command(archive: tuple[str, ...], db: str, quiet: bool) -> None:
     with _progress("indexing", None, quiet) as tick:
         stats = idx.add(db, records(), progress=lambda n: tick(n))
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(stats.skipped.items())) or "none"
-    _say(f"unspin: index {db}: {stats.total} articles ({stats.added} added, {stats.replaced} replaced, "
+    note(f"index {db}: {stats.total} articles ({stats.added} added, {stats.replaced} replaced, "
          f"{stats.unchanged} unchanged); records skipped: {skipped}")
     for line in stats.errors[:10]:
-        _say(f"unspin:   {line}")
+        note(f"  {line}")
     if len(stats.errors) > 10:
-        _say(f"unspin:   ... and {len(stats.errors) - 10} more")
+        note(f"  ... and {len(stats.errors) - 10} more")
     if bad:
         sys.exit(1)
-
-
-def _check_new(path: str, force: bool) -> None:
-    if os.path.isdir(path):
-        raise UnspinError(f"output path is a directory: {path}")
-    if os.path.lexists(path) and not force:
-        raise UnspinError(f"output file exists (use --force to overwrite): {path}")
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        raise UnspinError(f"output directory does not exist: {parent}")
-
-
-def _write_file(path: str, text: str) -> None:
-    """Whole or not at all: a temporary file in the same directory renamed over ``path``."""
-    parent = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{Path(path).name}.", suffix=".unspin-tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 @click.command("scan")
@@ -144,6 +112,7 @@ def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None,
                  evidence: str | None, workers: int | None, scheduler: str | None, work_dir: str | None,
                  resume: bool, audit: str, backend: str, partition_mb: int, force: bool, quiet: bool) -> None:
     """Scan CRAWL (WARC files, folders, JSONL) for copies of the indexed archive."""
+    from unspin.cli import check_output, note, write_output
     from unspin.corpus.index import Index
     from unspin.corpus.job import jsonl, provenance_groups_json, run_scan, summary_csv, write_evidence
     from unspin.corpus.scan import ScanConfig
@@ -151,8 +120,9 @@ def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None,
     stem = out[:-6] if out.endswith(".jsonl") else out
     summary = summary or f"{stem}.domains.csv"
     prov = prov or f"{stem}.provenance.json"
+    inputs = [*crawl, db]
     for path in (out, summary, prov):
-        _check_new(path, force)
+        check_output(path, inputs, force)
     index = Index(db)
     parts, bad = _plan(list(crawl), partition_mb * 2**20)
     if not parts:
@@ -164,13 +134,13 @@ def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None,
     with _progress("scanning", len(parts), quiet) as tick:
         result = run_scan(parts, config, work, workers=workers, scheduler=scheduler, resume=resume,
                           progress=tick)
-    _write_file(out, jsonl(result.rows))
-    _write_file(summary, summary_csv(result.domains))
-    _write_file(prov, provenance_groups_json(result.groups))
+    for path, text in ((out, jsonl(result.rows)), (summary, summary_csv(result.domains)),
+                       (prov, provenance_groups_json(result.groups))):
+        write_output(text, path, inputs, force, machine=True)
     if evidence:
         with _progress("evidence", len(result.rows), quiet) as tick:
             n = write_evidence(result.rows, index, evidence, page_mode=config.page, progress=tick)
-        _say(f"unspin: {n} evidence bundles written to {evidence}")
+        note(f"{n} evidence bundles written to {evidence}")
     if not work_dir:
         shutil.rmtree(work, ignore_errors=True)
     _report(result, out, quiet)
@@ -179,14 +149,16 @@ def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None,
 
 
 def _report(result, out: str, quiet: bool) -> None:
+    from unspin.cli import note
+
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(result.skipped.items())) or "none"
-    _say(f"unspin: scanned {result.records} records in {result.partitions} partitions: {result.pages} pages "
+    note(f"scanned {result.records} records in {result.partitions} partitions: {result.pages} pages "
          f"screened, {result.screened_in} verified ({result.pairs} pairs), {len(result.rows)} copies on "
          f"{len({r['url'] for r in result.rows})} pages -> {out}; skipped: {skipped}")
     for line in result.errors[:10]:
-        _say(f"unspin:   {line}")
+        note(f"  {line}")
     if len(result.errors) > 10:
-        _say(f"unspin:   ... and {len(result.errors) - 10} more unreadable records")
+        note(f"  ... and {len(result.errors) - 10} more unreadable records")
     if quiet or not result.domains:
         return
     from rich.console import Console

@@ -42,40 +42,28 @@ def page_blocks(body: bytes | str) -> list[str]:
     except (lxml.etree.ParserError, ValueError):
         return []
     out: list[str] = []
+    hidden = 0  # depth inside elements whose text is never shown
     for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag if isinstance(el.tag, str) else ""  # comments and processing instructions: ""
         if event == "start":
-            if tag in _SKIP or not tag:
-                continue
-            if tag in _BLOCK:
-                out.append("\n")
-            if el.text and not _skipped(el):
-                out.append(el.text)
+            if tag in _SKIP:
+                hidden += 1
+            elif tag:
+                if tag in _BLOCK:
+                    out.append("\n")
+                if el.text and not hidden:
+                    out.append(el.text)
         else:
-            if tag in _BLOCK:
+            if tag in _SKIP:
+                hidden -= 1
+            elif tag in _BLOCK:
                 out.append("\n")
             elif tag in ("td", "th"):
                 out.append(" ")
-            if el.tail and not _skipped(el.getparent()):
+            if el.tail and not hidden:
                 out.append(el.tail)
     lines = (" ".join(line.split()) for line in "".join(out).split("\n"))
     return [line for line in lines if line]
-
-
-def _skipped(el) -> bool:
-    """Inside a script, style or other element whose text is never shown."""
-    while el is not None:
-        if isinstance(el.tag, str) and el.tag in _SKIP:
-            return True
-        if not isinstance(el.tag, str):
-            return True
-        el = el.getparent()
-    return False
-
-
-def page_text(body: bytes | str) -> str:
-    """Visible text of an HTML page, a line per block."""
-    return "\n".join(page_blocks(body))
 
 
 def words(text: str) -> list[str]:
