@@ -255,3 +255,36 @@ def test_cli_names_unreadable_records(tmp_path):
     assert "unreadable 1" in proc.stderr and "line 2" in proc.stderr
     rows = [json.loads(x) for x in (tmp_path / "hits.jsonl").read_text().splitlines()]
     assert [(r["url"], r["source_id"]) for r in rows] == [("https://spin.example/a", "story")]
+
+
+def test_related_headlines_and_buttons_are_not_prose():
+    from unspin.corpus.text import is_prose
+
+    # blocks as page_blocks renders them from the shared crawl's pages
+    assert is_prose("DAVID Copeland, 22, of Cove, Hants, was remanded in custody at the Old Bailey "
+                    "yesterday on three murder charges after April's London nail bombings.")
+    assert is_prose("He said: \"Either could have got out of the car if they had wanted to.\"")
+    assert not is_prose("Opec May Have To Meet To Firm Prices - Analysts")
+    assert not is_prose("Jennifer Aniston Surprises 2 Fans at Her Hairstylist's Salon and Talks Haircut")
+    assert not is_prose("We use cookies to improve your experience. Accept")
+    assert not is_prose("Read more: Trending stories you may have missed")
+    assert not is_prose("Home News")
+
+
+def test_prose_document_keeps_a_copy_and_drops_page_furniture():
+    from unspin.corpus.scan import prose_document
+    from unspin.corpus.text import words
+    from unspin.corpus.types import Location, Page
+
+    source = ("Two teenagers who could not bear to be apart killed themselves, an inquest heard "
+              "yesterday. They were found dead in a car in Wakefield last March.")
+    blocks = ["Two teenagers who could not bear to be apart killed themselves, an...",
+              "Two teenagers who could not bear to be apart killed themselves, an inquest heard yesterday.",
+              "Bell Resources To Issue Warrants On Bhp Gold Mines Today",
+              "they were found dead in a car in Wakefield last March and the",  # a hard-wrapped line
+              "Get the best stories in your inbox. Sign up"]
+    page = Page(url="https://example.org/a", body=b"", kind="html", location=Location("crawl.warc"))
+    doc = prose_document(page, blocks, set(words(source)))
+    assert doc.text.split("\n\n") == [blocks[1], blocks[3]]
+    with pytest.raises(UnspinError):
+        prose_document(page, [blocks[2], blocks[4]], set(words(source)))

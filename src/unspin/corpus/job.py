@@ -173,7 +173,7 @@ def write_evidence(rows: list[dict], index: Index, out_dir: str | os.PathLike, p
     and where it was found with hashes (``record.json``). Existing bundles are kept."""
     from unspin.api import compare
     from unspin.corpus.records import read_page
-    from unspin.corpus.scan import page_document
+    from unspin.corpus.scan import candidate_vocab, page_document
     from unspin.report.html import render_html
 
     base = Path(out_dir)
@@ -191,7 +191,9 @@ def write_evidence(rows: list[dict], index: Index, out_dir: str | os.PathLike, p
         try:
             suffix = ".html" if page.kind == "html" else ".txt"
             (tmp / f"page{suffix}").write_bytes(page.body)
-            report = compare(index.article(r["source_id"]), page_document(page, page_mode), judge="rules")
+            vocab = candidate_vocab(index, r.get("compared") or [r["source_id"]])
+            doc = page_document(page, page_mode, vocab)
+            report = compare(index.article(r["source_id"]), doc, judge="rules")
             (tmp / "report.html").write_text(render_html(report), encoding="utf-8")
             record = {k: r.get(k) for k in ("url", "source_id", "verdict", "score", "date", "warc_file",
                                             "warc_offset", "warc_length", "record_id", "file", "key",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from unspin.corpus.index import Candidate, Index
-from unspin.corpus.text import english_share, page_blocks, words
+from unspin.corpus.text import content_words, english_share, is_prose, page_blocks, words
 from unspin.corpus.types import Page, Partition, Skip
 from unspin.types import Document, Report, UnspinError
 
@@ -85,23 +85,52 @@ def extract_page(page: Page) -> Document:
     return doc
 
 
-def prose_document(page: Page, blocks: list[str]) -> Document:
-    """Every prose block of the page (a line of MIN_PROSE_WORDS words or more), in page order.
+def _echoes(block: str, vocab: set[str], share: float = 0.5) -> bool:
+    """Whether most of the block's content words occur in the candidate articles."""
+    cw = content_words(words(block))
+    return len(cw) >= 3 and sum(w in vocab for w in cw) >= share * len(cw)
+
+
+def _teaser(block: str, blocks: list[str]) -> bool:
+    """Whether ``block`` is a cut-off opening of another block ("A MOTHER yesterday won...")."""
+    if not block.endswith(("...", "\u2026")):
+        return False
+    head = block.rstrip(".\u2026 ")
+    return any(b is not block and len(b) > len(head) and b.startswith(head) for b in blocks)
+
+
+def prose_document(page: Page, blocks: list[str], vocab: set[str] | None = None) -> Document:
+    """The page's prose blocks, in page order: every block of MIN_PROSE_WORDS words or more
+    that reads as running text (``corpus.text.is_prose``), or whose words mostly occur in the
+    candidate articles (``vocab``: a hard-wrapped or garbled line of a copy is kept).
 
     A copy is often not the page's main article: spliced below another story, or inside a
-    page shell whose own article an extractor picks. Comparing all the prose finds it there;
-    navigation, link lists and comment lines are too short to count.
+    page shell whose own article an extractor picks, so all the prose is compared. Related
+    headlines, labels and buttons are left out: METER's wholly derived copies are often one
+    to four sentences, and a page's link list would outweigh them (wholly derived recall on
+    the shared scan set 0.807 -> 0.851, partially 0.779 -> 0.794, same-story false alarms
+    unchanged).
     """
-    paras = [b for b in blocks if len(b.split()) >= MIN_PROSE_WORDS]
+    paras = [b for b in blocks if len(b.split()) >= MIN_PROSE_WORDS
+             and (is_prose(b) or (vocab is not None and _echoes(b, vocab)))]
+    paras = [b for b in paras if not _teaser(b, paras)]
     if not paras:
         raise UnspinError(f"{page.url or page.location.file}: no prose on the page")
     return Document.from_text("\n\n".join(paras), url=page.url, path=page.location.file)
 
 
-def page_document(page: Page, mode: str = "blocks") -> Document:
+def candidate_vocab(index: Index, source_ids: list[str]) -> set[str]:
+    """The words of the archive articles a page was screened against (``prose_document``)."""
+    vocab: set[str] = set()
+    for sid in source_ids:
+        vocab.update(words(index.article(sid).text))
+    return vocab
+
+
+def page_document(page: Page, mode: str = "blocks", vocab: set[str] | None = None) -> Document:
     """The text a scan compares for ``page`` (see ``ScanConfig.page``)."""
     if mode == "blocks" and page.kind == "html":
-        return prose_document(page, page_blocks(page.body))
+        return prose_document(page, page_blocks(page.body), vocab)
     return extract_page(page)
 
 
@@ -128,8 +157,8 @@ class Checked:
         v = self.verdict
         alone = v.derived and v.score >= (min_score if self.joint is None else alone_score)
         if self.joint is not None:
-            jv, jp = self.joint
-            if jv.derived and jv.score >= min_score and jp and (not alone or jv.score > v.score):
+            jv, jp, lead = self.joint
+            if jv.derived and jv.score >= min_score and lead and (not alone or jv.score > v.score):
                 return jv, jp
         return (v, self.passages) if alone else None
 
@@ -161,8 +190,12 @@ def verify(index: Index, page_doc: Document, candidates: list[Candidate], backen
         alignment = align(srcs, cand, encoder)
         passages = find_passages(alignment, srcs, cand)
         verdict = judge(alignment, passages=passages)
+        doc_of = [s.doc for s in alignment.source_sentences]
+        links = Counter(doc_of[lk.source[0]] for lk in alignment.links if lk.source)
+        top = max(links.values(), default=0)
         for i, item in enumerate(out):
-            item.joint = (verdict, [p for p in passages if p.source_doc == i])
+            mine = [p for p in passages if p.source_doc == i]
+            item.joint = (verdict, mine, bool(mine) or (not passages and top > 0 and links[i] == top))
     return out
 
 
@@ -220,7 +253,8 @@ def scan_page(page: Page, index: Index, config: ScanConfig, tally: Tally) -> lis
     tally.screened_in += 1
     t = time.perf_counter()
     try:
-        doc = prose_document(page, blocks) if config.page == "blocks" and page.kind == "html" \
+        vocab = candidate_vocab(index, [c.source_id for c in cands])
+        doc = prose_document(page, blocks, vocab) if config.page == "blocks" and page.kind == "html" \
             else extract_page(page)
     except UnspinError:
         tally.skipped["no_article"] += 1
@@ -251,6 +285,7 @@ def scan_page(page: Page, index: Index, config: ScanConfig, tally: Tally) -> lis
             "url": page.url, "source_id": c.source_id, "verdict": verdict.label,
             "score": round(float(verdict.score), 4), "decided_by": verdict.evidence.get("decided_by"),
             "screen": {"cosine": round(c.cosine, 4), "shingles": c.shingles},
+            "compared": [k.source_id for k in cands],
             "warc_file": page.location.file if page.location.record_id else None,
             "warc_offset": page.location.offset, "warc_length": page.location.length,
             "record_id": page.location.record_id, "file": page.location.file, "key": page.location.key,

@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from unspin.lang.en import STOP_WORDS
+from unspin.lang.en.punctuation import CLOSERS, OPENERS, TERMINAL
 
 _WORD = re.compile(r"\w+")
 # End tags of a document: pages glued after a first </html> are still rendered by browsers,
@@ -99,3 +100,22 @@ def shingle_hashes(ids: np.ndarray) -> np.ndarray:
             bad |= part < 0
             h = (h ^ part.astype(np.uint64)) * _MULT
     return np.unique(h[~bad])
+
+
+def is_prose(block: str, min_words: int = 8, run_on: int = 20, title_share: float = 0.7) -> bool:
+    """Whether a page block reads as running text rather than a headline, link or label.
+
+    Article paragraphs are sentences: they end with sentence punctuation, or run long.
+    Related-story lists, section labels and buttons are short, unpunctuated and Title Cased
+    ("Klm Lowers Transatlantic Fares"); counting them as text dilutes a short copied article
+    below what the verdict calls derived.
+    """
+    toks = block.split()
+    if len(toks) < min_words:
+        return False
+    long_words = [t for t in toks if sum(ch.isalpha() for ch in t) >= 4]
+    capitals = sum(t.lstrip(OPENERS)[:1].isupper() for t in long_words)
+    if long_words and capitals >= title_share * len(long_words):
+        return False
+    end = block.rstrip().rstrip(CLOSERS)[-1:]
+    return bool(end) and end in TERMINAL or len(toks) >= run_on
