@@ -288,3 +288,35 @@ def test_prose_document_keeps_a_copy_and_drops_page_furniture():
     assert doc.text.split("\n\n") == [blocks[1], blocks[3]]
     with pytest.raises(UnspinError):
         prose_document(page, [blocks[2], blocks[4]], set(words(source)))
+
+
+def test_window_screen_finds_a_passage_buried_in_a_long_page(corpus, db):
+    """Two paragraphs of one article inside a page made of four other articles: the page's
+    cosine with the article is diluted, its best 100-word window's is not."""
+    from unspin.corpus.text import words
+
+    archive, _, _ = corpus
+    index = idx.Index(db)
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(archive.iterdir())}
+    target, *others = list(texts)[:5]
+    passage = " ".join(texts[target].split()[40:150])
+    page = words("\n\n".join([texts[o] for o in others[:2]] + [passage] + [texts[o] for o in others[2:]]))
+    plain = {c.source_id: c.cosine for c in index.screen(page, top=len(texts), min_cosine=0.0)}
+    windowed = {c.source_id: c.cosine for c in index.screen(page, top=len(texts), min_cosine=0.0, window=100)}
+    assert windowed[target] > plain[target] + 0.1
+    assert all(windowed[k] >= plain[k] - 1e-9 for k in plain)  # the whole page is one of the spans
+
+
+def test_joint_comparison_only_among_versions_of_one_story(corpus, db):
+    from unspin.corpus.index import Candidate
+    from unspin.corpus.scan import STORY_COSINE, story_groups
+
+    index = idx.Index(db)
+    ids = index.ids
+    assert index.related(ids[0], ids[0]) > 0.99
+    cands = [Candidate(i, 0.5, 0) for i in ids[:6]]
+    groups = story_groups(index, cands)
+    assert sorted(k for g in groups for k in g) == list(range(6))
+    for g in groups:  # members of different groups are not alike
+        others = [k for k in range(6) if k not in g]
+        assert all(index.related(ids[a], ids[b]) < STORY_COSINE for a in g for b in others)

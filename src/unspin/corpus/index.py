@@ -27,6 +27,7 @@ from unspin.types import Document, UnspinError
 DB_NAME = "index.sqlite"
 SCREEN_NAME = "screen.npz"
 FORMAT = 1
+RELATED_TOP = 50  # articles kept per article for ``Index.related``
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -236,6 +237,7 @@ class Index:
             raise UnspinError(f"{db_dir}: the screening index is unreadable ({exc}); rebuild it") from None
         self._con: sqlite3.Connection | None = None
         self._docs: dict[str, Document] = {}
+        self._rows: dict[str, dict[str, float]] = {}
 
     def fingerprint(self) -> str:
         """Changes whenever the archive does: results of scans against it are not mixed."""
@@ -245,28 +247,24 @@ class Index:
         return len(self.ids)
 
     def screen(self, tokens: list[str], top: int = 5, min_cosine: float = 0.12,
-               min_shingles: int = 3) -> list[Candidate]:
+               min_shingles: int = 3, window: int = 0) -> list[Candidate]:
         """Archive articles ``tokens`` (a page's words) may copy: the ``top`` by TF-IDF cosine
-        at ``min_cosine`` or more, and the ``top`` by shared 5-grams at ``min_shingles`` or more."""
+        at ``min_cosine`` or more, and the ``top`` by shared 5-grams at ``min_shingles`` or more.
+
+        With ``window`` (words), an article's cosine is the best of the whole page's and of
+        every window of the page (half-overlapping): a passage reused in a long page of other
+        text scores as the passage, not diluted by the page.
+        """
         n = len(self.ids)
         if not tokens or not n:
             return []
         get = self.vocab.get
         ids = np.fromiter((get(w, -1) for w in tokens), dtype=np.int64, count=len(tokens))
-        known = ids[ids >= 0]
-        terms, tf = np.unique(known, return_counts=True)
-        keep = self.idf[terms] > 0
-        terms, tf = terms[keep], tf[keep]
-        cos = np.zeros(n)
-        if len(terms):
-            w = (1 + np.log(tf)) * self.idf[terms]
-            w /= np.sqrt((w * w).sum())
-            starts, ends = self.term_ptr[terms], self.term_ptr[terms + 1]
-            lens = ends - starts
-            if lens.sum():
-                idx = np.repeat(ends - lens.cumsum(), lens) + np.arange(lens.sum())
-                cos = np.bincount(self.post_doc[idx], weights=self.post_w[idx] * np.repeat(w, lens),
-                                  minlength=n)
+        spans = [(0, len(ids))]
+        if window and len(ids) > window:
+            step = window // 2
+            spans += [(a, a + window) for a in range(0, len(ids) - step, step)]
+        cos = self._cosines(ids, spans)
         shared = np.zeros(n, dtype=np.int64)
         hashes = shingle_hashes(ids)
         if len(hashes) and len(self.sh_keys):
@@ -284,6 +282,50 @@ class Index:
             if shared[d] >= min_shingles:
                 picked[int(d)] = None
         return [Candidate(self.ids[d], float(cos[d]), int(shared[d])) for d in picked]
+
+    def _cosines(self, ids: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
+        """Per archive article, the best TF-IDF cosine of any span of ``ids`` (word ids)."""
+        n = len(self.ids)
+        span_of, term_of, weight_of = [], [], []
+        for k, (a, b) in enumerate(spans):
+            part = ids[a:b]
+            terms, tf = np.unique(part[part >= 0], return_counts=True)
+            keep = self.idf[terms] > 0
+            terms, tf = terms[keep], tf[keep]
+            if not len(terms):
+                continue
+            w = (1 + np.log(tf)) * self.idf[terms]
+            span_of.append(np.full(len(terms), k, dtype=np.int64))
+            term_of.append(terms)
+            weight_of.append(w / np.sqrt((w * w).sum()))
+        best = np.zeros(n)
+        if not term_of:
+            return best
+        terms, w, span = np.concatenate(term_of), np.concatenate(weight_of), np.concatenate(span_of)
+        starts, ends = self.term_ptr[terms], self.term_ptr[terms + 1]
+        lens = ends - starts
+        if not lens.sum():
+            return best
+        idx = np.repeat(ends - lens.cumsum(), lens) + np.arange(lens.sum())
+        docs = self.post_doc[idx].astype(np.int64)
+        vals = self.post_w[idx] * np.repeat(w, lens)
+        if len(spans) == 1:
+            return np.bincount(docs, weights=vals, minlength=n)
+        keys, inverse = np.unique(np.repeat(span, lens) * n + docs, return_inverse=True)
+        sums = np.bincount(inverse, weights=vals)
+        np.maximum.at(best, keys % n, sums)
+        return best
+
+    def related(self, a: str, b: str) -> float:
+        """TF-IDF cosine of two archive articles (their screening vectors), cached per article."""
+        row = self._rows.get(a)
+        if row is None:
+            cands = self.screen(words(self.article(a).text), top=RELATED_TOP, min_cosine=0.0,
+                                min_shingles=1 << 62)
+            if len(self._rows) > 4096:
+                self._rows.clear()
+            row = self._rows[a] = {c.source_id: c.cosine for c in cands}
+        return row.get(b, 0.0)
 
     def _db(self) -> sqlite3.Connection:
         if self._con is None:
