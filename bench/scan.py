@@ -50,7 +50,7 @@ def main() -> int:
 
     from unspin.corpus import index as idx
     from unspin.corpus.job import jsonl, run_scan
-    from unspin.corpus.records import iter_paths, plan_partitions
+    from unspin.corpus.records import iter_paths, partition_bytes, plan_partitions
     from unspin.corpus.scan import ScanConfig
 
     tmp = Path(tempfile.mkdtemp(prefix="unspin-scan-bench-"))
@@ -62,7 +62,7 @@ def main() -> int:
           f"{os.path.getsize(db / idx.SCREEN_NAME) / 2**20:.1f} MB screening arrays)")
 
     crawl = sorted(str(p) for p in (bench / "crawl").glob("*.warc*"))
-    parts = plan_partitions(crawl)
+    parts = plan_partitions(crawl, partition_bytes(crawl))
     config = ScanConfig(db=str(db), audit=a.audit, trace=True, keep_text=True, page=a.page)
     t = time.perf_counter()
     res = run_scan(parts, config, tmp / "work1", workers=1)

@@ -5,12 +5,16 @@ the bundled example where ../shared is absent."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -320,3 +324,94 @@ def test_joint_comparison_only_among_versions_of_one_story(corpus, db):
     for g in groups:  # members of different groups are not alike
         others = [k for k in range(6) if k not in g]
         assert all(index.related(ids[a], ids[b]) < STORY_COSINE for a in g for b in others)
+
+
+@pytest.fixture(scope="module")
+def crawl4(cases, tmp_path_factory) -> list[Path]:
+    """Four WARC files (one partition each), each holding every case's page under its own URLs."""
+    base = tmp_path_factory.mktemp("crawl4")
+    files = []
+    for k in range(4):
+        path = base / f"crawl-{k}.warc.gz"
+        with path.open("wb") as fh:
+            writer = WARCWriter(fh, gzip=True)
+            for i, case in enumerate(cases):
+                text = (case / "candidate.txt").read_text(encoding="utf-8")
+                _record(writer, f"https://copies{k}.example/story/{i}", _page(f"Story {i}", text))
+        files.append(path)
+    return files
+
+
+def _dask_workers(pid: int) -> list:
+    """The Dask worker processes under the scan process ``pid`` (not the scan itself, not the
+    multiprocessing helpers that start them)."""
+    import psutil
+
+    out = []
+    with contextlib.suppress(psutil.Error):
+        for child in psutil.Process(pid).children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                cmd = " ".join(child.cmdline())
+                if "multiprocessing" in cmd and "resource_tracker" not in cmd and "forkserver" not in cmd:
+                    out.append(child)
+    return out
+
+
+def test_cli_scan_survives_a_killed_worker_and_a_killed_run(db, crawl4, tmp_path):
+    """The real scan on 2 Dask workers: one worker SIGKILLed mid-scan, and separately the whole
+    run killed then resumed; both results files equal an uninterrupted run's, byte for byte."""
+    import psutil
+
+    unspin = str(Path(sys.executable).parent / "unspin")
+    cmd = [unspin, "scan", *map(str, crawl4), "--db", str(db), "--audit", "rules", "--quiet"]
+    ref = tmp_path / "ref.jsonl"
+    done = subprocess.run([*cmd, "--out", str(ref), "--workers", "1"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert ref.read_text().count("\n") >= 4
+
+    def start(out: Path) -> tuple[subprocess.Popen, Path]:
+        proc = subprocess.Popen([*cmd, "--out", str(out), "--workers", "2"], start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        return proc, Path(f"{out}.work") / "parts"
+
+    def first_part(proc: subprocess.Popen, parts: Path) -> None:
+        deadline = time.monotonic() + 120
+        while not (parts.is_dir() and any(parts.glob("*.json"))):
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline, "no partition finished within 120 s"
+            time.sleep(0.01)
+
+    # 1. one worker killed while partitions are still running: its task reruns elsewhere
+    out = tmp_path / "worker-killed.jsonl"
+    proc, parts = start(out)
+    try:
+        first_part(proc, parts)
+        assert not out.exists()  # still scanning
+        victims = _dask_workers(proc.pid)
+        assert len(victims) == 2, [" ".join(v.cmdline()) for v in victims]
+        victims[0].kill()
+        assert proc.wait(timeout=300) == 0, proc.stderr.read()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert out.read_bytes() == ref.read_bytes()
+
+    # 2. the whole run killed after its first partition, then resumed in one process
+    out = tmp_path / "run-killed.jsonl"
+    proc, parts = start(out)
+    try:
+        first_part(proc, parts)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 10
+        with contextlib.suppress(psutil.NoSuchProcess, ProcessLookupError):
+            while time.monotonic() < deadline:
+                os.killpg(proc.pid, 0)
+                time.sleep(0.01)
+    total = len(json.loads((parts.parent / "manifest.json").read_text())["partitions"])
+    assert 1 <= len(list(parts.glob("*.json"))) < total and not out.exists()
+    done = subprocess.run([*cmd, "--out", str(out), "--workers", "1", "--resume"], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == ref.read_bytes()

@@ -43,8 +43,9 @@ def _stderr_console():
 def _plan(paths: list[str], target: int):
     """Partitions of every usable input; the unusable ones named and counted."""
     from unspin.cli import note
-    from unspin.corpus.records import plan_partitions
+    from unspin.corpus.records import partition_bytes, plan_partitions
 
+    target = partition_bytes(paths, target)
     parts, bad = [], 0
     for p in paths:
         try:
@@ -105,7 +106,7 @@ def index_command(archive: tuple[str, ...], db: str, quiet: bool) -> None:
 @click.option("--backend", type=click.Choice(["auto", "model2vec", "lexical"]), default="auto",
               show_default=True)
 @click.option("--partition-mb", type=click.IntRange(1, 1 << 20), default=64, show_default=True,
-              help="WARC files bigger than this are split into byte ranges.")
+              help="WARC byte ranges of at most this size (smaller for a crawl under 16 of them).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None, prov: str | None,

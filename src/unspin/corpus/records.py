@@ -95,6 +95,22 @@ def _input_kind(path: str) -> str:
     raise UnspinError(f"{path}: not a folder, a JSONL file (.jsonl) or a WARC file (.warc, .warc.gz)")
 
 
+MIN_PARTITIONS = 16          # cut a small crawl at least this fine, so workers stay evenly loaded
+MIN_PARTITION_BYTES = 16 * 2**10
+
+
+def partition_bytes(paths: Iterable[str | os.PathLike], cap: int = 64 * 2**20) -> int:
+    """Byte-range size for ``plan_partitions``: ``cap``, or smaller where the WARC input is too
+    small to give MIN_PARTITIONS of it. Depends on the inputs alone (never on the workers), so
+    a resumed scan plans the same partitions whatever runs it."""
+    total = 0
+    for raw in paths:
+        path = os.fspath(raw)
+        if path.lower().endswith(WARC_SUFFIXES) and os.path.isfile(path):
+            total += os.path.getsize(path)
+    return max(MIN_PARTITION_BYTES, min(cap, total // MIN_PARTITIONS))
+
+
 def plan_partitions(paths: Iterable[str | os.PathLike], target_bytes: int = 64 * 2**20) -> list[Partition]:
     """Cut inputs into coarse partitions from their sizes alone (no reading), so planning a
     crawl of many files is instant; readers find the real record boundaries. Raises UnspinError
