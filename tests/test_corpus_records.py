@@ -452,3 +452,28 @@ def test_read_page_reads_a_result_row_back(synthetic, tmp_path):
     second = list(iter_records(Partition(str(jsonl))))[1]
     row = {"file": str(jsonl), "warc_offset": second.location.offset, "key": second.location.key}
     assert read_page(row) == second
+
+
+def test_partition_size_gives_a_small_crawl_enough_partitions(tmp_path):
+    from unspin.corpus.records import MIN_PARTITION_BYTES, MIN_PARTITIONS, partition_bytes
+
+    path, data, _ = five_pages(tmp_path)
+    notes = tmp_path / "notes.csv"
+    notes.write_text("a,b\n")
+    assert partition_bytes([str(path), str(notes), str(tmp_path)], cap=64 << 20) == MIN_PARTITION_BYTES
+    big = [str(path)] * (MIN_PARTITIONS * 4)   # as if the crawl were 64x this file
+    assert partition_bytes(big, cap=64 << 20) == max(MIN_PARTITION_BYTES, len(data) * 4)
+    assert partition_bytes(big, cap=1000) == 1000
+
+
+def test_a_title_that_never_closed_does_not_hide_the_page():
+    """Real crawled HTML: a <title> without its end tag swallows the page into the title."""
+    from unspin.corpus.text import page_blocks
+
+    story = "<p>A motorist who crashed into the official car was banned from the roads for two years.</p>"
+    html = ("<html><head><meta charset='utf-8'><title>Crossings closed - Ne(OAS_version >= 11)\n"
+            + "<script>document.write('x');</script>" * 80 + "<div class='story'><h1>Driver banned</h1>"
+            + story + "<p>Fined \u00a3700 \u2013 and he ran off.</p></div></body></html>").encode()
+    blocks = page_blocks(html)
+    assert "Driver banned" in blocks and "Fined \u00a3700 \u2013 and he ran off." in blocks
+    assert not any("document.write" in b for b in blocks)

@@ -108,7 +108,7 @@ def partition_bytes(paths: Iterable[str | os.PathLike], cap: int = 64 * 2**20) -
         path = os.fspath(raw)
         if path.lower().endswith(WARC_SUFFIXES) and os.path.isfile(path):
             total += os.path.getsize(path)
-    return max(MIN_PARTITION_BYTES, min(cap, total // MIN_PARTITIONS))
+    return min(cap, max(MIN_PARTITION_BYTES, total // MIN_PARTITIONS))
 
 
 def plan_partitions(paths: Iterable[str | os.PathLike], target_bytes: int = 64 * 2**20) -> list[Partition]:

@@ -25,12 +25,14 @@ _MULT = np.uint64(0x9E3779B97F4A7C15)
 _BLOCK = frozenset({"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
                     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
                     "main", "nav", "ol", "p", "pre", "section", "table", "tr", "ul", "title", "option"})
+SWALLOWED = 2000  # characters of title text with markup in it: a <title> that never closed
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head"})
 
 
-def page_blocks(body: bytes | str) -> list[str]:
+def page_blocks(body: bytes | str, swallowed: bool = False) -> list[str]:
     """The visible text of an HTML page, one string per block element (scripts, styles and
-    templates left out); [] if unparsable. Iterative, so deep nesting costs no recursion."""
+    templates left out; the markup an unclosed <title> swallowed rendered too); [] if
+    unparsable. Iterative, so deep nesting costs no recursion."""
     import lxml.etree
     import lxml.html
 
@@ -64,7 +66,13 @@ def page_blocks(body: bytes | str) -> list[str]:
             if el.tail and not hidden:
                 out.append(el.tail)
     lines = (" ".join(line.split()) for line in "".join(out).split("\n"))
-    return [line for line in lines if line]
+    blocks = [line for line in lines if line]
+    title = root.find(".//title")
+    if title is not None and len(title.text or "") > SWALLOWED and "<" in title.text and not swallowed:
+        # A <title> never closed takes the rest of the page as its text (browsers do the same):
+        # what it swallowed is the page, so render that too.
+        blocks += page_blocks('<meta charset="utf-8">' + title.text, swallowed=True)
+    return blocks
 
 
 def words(text: str) -> list[str]:
