@@ -231,3 +231,18 @@ def test_shared_archive_chains(shared):
         right += parents(g) == {"a": None, "b": "a", "c": None}
         total += 1
     assert right / total >= 0.95
+
+
+def test_two_reporters_quoting_the_same_words_are_independent():
+    """Copies that both add the same quotation (said at the hearing, not in the archive text)
+    but reword the narrative differently were not made from each other; a copy that repeats
+    a copy's narrative changes was, even when it also keeps that copy's quotation."""
+    words = ('"We have waited far too long for this and the people of the market district deserve '
+             'better than leaking pipes."')
+    said_a = A.replace(" The board said", f" The chair told the meeting: {words} The board said", 1)
+    said_c = C.replace(" The board said", f" {words[:-2]}\", its chairman added. The board said", 1)
+    said_b = B.replace(" The board said", f" The chair told the meeting: {words} The board said", 1)
+    g = trace("art-1", SOURCE, [Copy("a", said_a, "2024-05-01"), Copy("c", said_c, "2024-05-02")])
+    assert parents(g) == {"a": None, "c": None}
+    g = trace("art-1", SOURCE, [Copy("a", said_a, "2024-05-01"), Copy("b", said_b, "2024-05-03")])
+    assert parents(g) == {"a": None, "b": "a"}

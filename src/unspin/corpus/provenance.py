@@ -25,6 +25,7 @@ from itertools import chain
 from typing import NamedTuple
 
 from unspin.corpus.text import words
+from unspin.lang.en.punctuation import QUOTATION
 from unspin.types import UnspinError
 
 # A copy's parent is another copy only when their evidence, the alterations they share minus
@@ -154,7 +155,13 @@ def _profile(copy: Copy, source: set[int]) -> _Profile:
         raise UnspinError("provenance: each copy needs a str key and a str text")
     tokens = words(copy.text)
     grams = _grams(tokens)
-    return _Profile(copy, _when(copy.date), hash(tuple(tokens)), grams - source, grams & source)
+    # Quoted words are someone's words: two reporters at one hearing quote them alike without
+    # copying each other (on the shared scan set, independent copies linked as copies of copies:
+    # 42 -> 19 of 629 once quotations do not count as alterations; synthetic trees 0.997 -> 0.996)
+    said: set[int] = set()
+    for m in QUOTATION.finditer(copy.text):
+        said |= _grams(words(m.group()))
+    return _Profile(copy, _when(copy.date), hash(tuple(tokens)), grams - source - said, grams & source)
 
 
 def _order(profiles: list[_Profile], use_dates: bool) -> list[_Profile]:
