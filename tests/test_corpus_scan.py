@@ -415,3 +415,22 @@ def test_cli_scan_survives_a_killed_worker_and_a_killed_run(db, crawl4, tmp_path
                           text=True)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == ref.read_bytes()
+
+
+def test_short_site_prose_around_the_match_is_dropped_long_content_kept():
+    from unspin.corpus.scan import prose_document
+    from unspin.corpus.text import words
+    from unspin.corpus.types import Location, Page
+
+    source = ("A man whose wife's body was found in their swimming pool was remanded in custody "
+              "yesterday accused of murdering her. Colin Harrold, 34, appeared at Spalding.")
+    article = ["A man whose wife's body was found in their pool was remanded in custody yesterday.",
+               "Colin Harrold, 34, was handcuffed for the hearing at Spalding, Lincolnshire."]
+    notice = ("All rights reserved. The information contained in this report may not be published, "
+              "broadcast or redistributed without the prior written authority of the agency.")
+    other = " ".join(["Shares in the mining group rose sharply after it reported a record quarter."] * 12)
+    page = Page(url="https://example.org/a", body=b"", kind="html", location=Location("crawl.warc"))
+    vocab = set(words(source))
+    assert prose_document(page, [notice, *article, notice], vocab).text.split("\n\n") == article
+    kept = prose_document(page, [other, *article, notice], vocab).text.split("\n\n")
+    assert kept == [other, *article, notice]  # 150+ words around the match: the page's own content
