@@ -477,3 +477,12 @@ def test_a_title_that_never_closed_does_not_hide_the_page():
     blocks = page_blocks(html)
     assert "Driver banned" in blocks and "Fined \u00a3700 \u2013 and he ran off." in blocks
     assert not any("document.write" in b for b in blocks)
+
+
+def test_hostile_markup_renders_as_no_text():
+    from unspin.corpus.text import page_blocks
+
+    for body in (b"<body><![CDATA[", b"<!-- only a comment -->", b"<?xml version='1.0'?>", b"\x00\xff<",
+                 b"<title>" + b"<p>x</p>" * 5000):
+        assert isinstance(page_blocks(body), list)
+    assert page_blocks(b"<body><![CDATA[") == []

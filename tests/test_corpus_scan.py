@@ -309,6 +309,8 @@ def test_window_screen_finds_a_passage_buried_in_a_long_page(corpus, db):
     windowed = {c.source_id: c.cosine for c in index.screen(page, top=len(texts), min_cosine=0.0, window=100)}
     assert windowed[target] > plain[target] + 0.1
     assert all(windowed[k] >= plain[k] - 1e-9 for k in plain)  # the whole page is one of the spans
+    for window in (1, 2, 99, len(page) - 1):  # tiny windows and a last one anchored at the end
+        assert index.screen(page, top=3, min_cosine=0.0, window=window)
 
 
 def test_joint_comparison_only_among_versions_of_one_story(corpus, db):
@@ -318,6 +320,7 @@ def test_joint_comparison_only_among_versions_of_one_story(corpus, db):
     index = idx.Index(db)
     ids = index.ids
     assert index.related(ids[0], ids[0]) > 0.99
+    assert all(abs(index.related(a, b) - index.related(b, a)) < 1e-9 for a in ids[:6] for b in ids[:6])
     cands = [Candidate(i, 0.5, 0) for i in ids[:6]]
     groups = story_groups(index, cands)
     assert sorted(k for g in groups for k in g) == list(range(6))
@@ -434,3 +437,15 @@ def test_short_site_prose_around_the_match_is_dropped_long_content_kept():
     assert prose_document(page, [notice, *article, notice], vocab).text.split("\n\n") == article
     kept = prose_document(page, [other, *article, notice], vocab).text.split("\n\n")
     assert kept == [other, *article, notice]  # 150+ words around the match: the page's own content
+
+
+def test_teasers_go_but_a_repeated_paragraph_stays():
+    from unspin.corpus.scan import prose_document
+    from unspin.corpus.types import Location, Page
+
+    full = "A MOTHER yesterday won a landmark legal battle for her mentally handicapped daughter."
+    echo = "He said the decision would be appealed within the month, and then..."
+    page = Page(url="https://example.org/a", body=b"", kind="html", location=Location("crawl.warc"))
+    teaser = "A MOTHER yesterday won a landmark legal battle for her..."
+    doc = prose_document(page, [teaser, full, echo, echo])
+    assert doc.text.split("\n\n") == [full, echo, echo]

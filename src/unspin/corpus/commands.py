@@ -16,6 +16,8 @@ import click
 
 from unspin.types import UnspinError
 
+MAX_NAMED = 20  # failures named one per line; all are counted
+
 
 @contextlib.contextmanager
 def _progress(label: str, total: int | None, quiet: bool):
@@ -43,9 +45,8 @@ def _stderr_console():
 def _plan(paths: list[str], target: int):
     """Partitions of every usable input; the unusable ones named and counted."""
     from unspin.cli import note
-    from unspin.corpus.records import partition_bytes, plan_partitions
+    from unspin.corpus.records import plan_partitions
 
-    target = partition_bytes(paths, target)
     parts, bad = [], 0
     for p in paths:
         try:
@@ -116,6 +117,7 @@ def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None,
     from unspin.cli import check_output, note, write_output
     from unspin.corpus.index import Index
     from unspin.corpus.job import jsonl, provenance_groups_json, run_scan, summary_csv, write_evidence
+    from unspin.corpus.records import partition_bytes
     from unspin.corpus.scan import ScanConfig
 
     stem = out[:-6] if out.endswith(".jsonl") else out
@@ -125,7 +127,7 @@ def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None,
     for path in (out, summary, prov):
         check_output(path, inputs, force)
     index = Index(db)
-    parts, bad = _plan(list(crawl), partition_mb * 2**20)
+    parts, bad = _plan(list(crawl), partition_bytes(crawl, partition_mb * 2**20))
     if not parts:
         raise UnspinError("nothing to scan: no usable crawl input")
     config = ScanConfig(db=os.path.abspath(db), audit=audit, backend=backend, keep_text=True)
@@ -140,8 +142,15 @@ def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None,
         write_output(text, path, inputs, force, machine=True)
     if evidence:
         with _progress("evidence", len(result.rows), quiet) as tick:
-            n = write_evidence(result.rows, index, evidence, page_mode=config.page, progress=tick)
-        note(f"{n} evidence bundles written to {evidence}")
+            failed: list[str] = []
+            n = write_evidence(result.rows, index, evidence, page_mode=config.page, progress=tick,
+                               backend=backend, errors=failed)
+        note(f"{n} evidence bundles written to {evidence}"
+             + (f"; {len(failed)} could not be made" if failed else ""))
+        for line in failed[:MAX_NAMED]:
+            note(f"no evidence bundle for {line}")
+        if failed:
+            bad += 1
     if not work_dir:
         shutil.rmtree(work, ignore_errors=True)
     _report(result, out, quiet)

@@ -27,7 +27,6 @@ from unspin.types import Document, UnspinError
 DB_NAME = "index.sqlite"
 SCREEN_NAME = "screen.npz"
 FORMAT = 1
-RELATED_TOP = 50  # articles kept per article for ``Index.related``
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -237,7 +236,7 @@ class Index:
             raise UnspinError(f"{db_dir}: the screening index is unreadable ({exc}); rebuild it") from None
         self._con: sqlite3.Connection | None = None
         self._docs: dict[str, Document] = {}
-        self._rows: dict[str, dict[str, float]] = {}
+        self._vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def fingerprint(self) -> str:
         """Changes whenever the archive does: results of scans against it are not mixed."""
@@ -262,8 +261,9 @@ class Index:
         ids = np.fromiter((get(w, -1) for w in tokens), dtype=np.int64, count=len(tokens))
         spans = [(0, len(ids))]
         if window and len(ids) > window:
-            step = window // 2
-            spans += [(a, a + window) for a in range(0, len(ids) - step, step)]
+            step = max(1, window // 2)
+            starts = list(range(0, len(ids) - window, step)) + [len(ids) - window]
+            spans += [(a, a + window) for a in starts]
         cos = self._cosines(ids, spans)
         shared = np.zeros(n, dtype=np.int64)
         hashes = shingle_hashes(ids)
@@ -283,49 +283,50 @@ class Index:
                 picked[int(d)] = None
         return [Candidate(self.ids[d], float(cos[d]), int(shared[d])) for d in picked]
 
+    def _vector(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Unit TF-IDF vector of a word-id sequence (ids < 0 unknown): (term ids, weights)."""
+        terms, tf = np.unique(ids[ids >= 0], return_counts=True)
+        keep = self.idf[terms] > 0
+        terms, tf = terms[keep], tf[keep]
+        w = (1 + np.log(tf)) * self.idf[terms]
+        norm = np.sqrt((w * w).sum())
+        return terms, (w / norm if norm > 0 else w)
+
     def _cosines(self, ids: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
-        """Per archive article, the best TF-IDF cosine of any span of ``ids`` (word ids)."""
-        n = len(self.ids)
-        span_of, term_of, weight_of = [], [], []
-        for k, (a, b) in enumerate(spans):
-            part = ids[a:b]
-            terms, tf = np.unique(part[part >= 0], return_counts=True)
-            keep = self.idf[terms] > 0
-            terms, tf = terms[keep], tf[keep]
+        """Per archive article, the best TF-IDF cosine of any span of ``ids`` (word ids). Each
+        span's sums are over the articles its postings touch only, so memory and time follow
+        the postings, not the archive's size."""
+        best = np.zeros(len(self.ids))
+        for a, b in spans:
+            terms, w = self._vector(ids[a:b])
             if not len(terms):
                 continue
-            w = (1 + np.log(tf)) * self.idf[terms]
-            span_of.append(np.full(len(terms), k, dtype=np.int64))
-            term_of.append(terms)
-            weight_of.append(w / np.sqrt((w * w).sum()))
-        best = np.zeros(n)
-        if not term_of:
-            return best
-        terms, w, span = np.concatenate(term_of), np.concatenate(weight_of), np.concatenate(span_of)
-        starts, ends = self.term_ptr[terms], self.term_ptr[terms + 1]
-        lens = ends - starts
-        if not lens.sum():
-            return best
-        idx = np.repeat(ends - lens.cumsum(), lens) + np.arange(lens.sum())
-        docs = self.post_doc[idx].astype(np.int64)
-        vals = self.post_w[idx] * np.repeat(w, lens)
-        if len(spans) == 1:
-            return np.bincount(docs, weights=vals, minlength=n)
-        keys, inverse = np.unique(np.repeat(span, lens) * n + docs, return_inverse=True)
-        sums = np.bincount(inverse, weights=vals)
-        np.maximum.at(best, keys % n, sums)
+            starts, ends = self.term_ptr[terms], self.term_ptr[terms + 1]
+            lens = ends - starts
+            if not lens.sum():
+                continue
+            idx = np.repeat(ends - lens.cumsum(), lens) + np.arange(lens.sum())
+            docs, inverse = np.unique(self.post_doc[idx], return_inverse=True)
+            sums = np.bincount(inverse, weights=self.post_w[idx] * np.repeat(w, lens))
+            best[docs] = np.maximum(best[docs], sums)
         return best
 
     def related(self, a: str, b: str) -> float:
-        """TF-IDF cosine of two archive articles (their screening vectors), cached per article."""
-        row = self._rows.get(a)
-        if row is None:
-            cands = self.screen(words(self.article(a).text), top=RELATED_TOP, min_cosine=0.0,
-                                min_shingles=1 << 62)
-            if len(self._rows) > 4096:
-                self._rows.clear()
-            row = self._rows[a] = {c.source_id: c.cosine for c in cands}
-        return row.get(b, 0.0)
+        """TF-IDF cosine of two archive articles (exact and symmetric; vectors cached)."""
+        (ta, wa), (tb, wb) = self._article_vector(a), self._article_vector(b)
+        _, ia, ib = np.intersect1d(ta, tb, assume_unique=True, return_indices=True)
+        return float((wa[ia] * wb[ib]).sum())
+
+    def _article_vector(self, source_id: str) -> tuple[np.ndarray, np.ndarray]:
+        vec = self._vectors.get(source_id)
+        if vec is None:
+            get = self.vocab.get
+            toks = words(self.article(source_id).text)
+            vec = self._vector(np.fromiter((get(w, -1) for w in toks), dtype=np.int64, count=len(toks)))
+            if len(self._vectors) > 4096:
+                self._vectors.clear()
+            self._vectors[source_id] = vec
+        return vec
 
     def _db(self) -> sqlite3.Connection:
         if self._con is None:

@@ -168,9 +168,12 @@ def jsonl(rows: list[dict]) -> str:
 
 
 def write_evidence(rows: list[dict], index: Index, out_dir: str | os.PathLike, page_mode: str = "blocks",
-                   progress: Callable[[int, int], None] | None = None) -> int:
-    """For each copy a takedown bundle: the page as captured, the HTML report of the comparison,
-    and where it was found with hashes (``record.json``). Existing bundles are kept."""
+                   progress: Callable[[int, int], None] | None = None, backend: str = "auto",
+                   errors: list[str] | None = None) -> int:
+    """For each copy a takedown bundle: the page as captured, the HTML report of the comparison
+    the scan made (the same page text; the story's other versions too where the copy was found
+    jointly), and where it was found with hashes (``record.json``). Existing bundles are kept;
+    a row whose page cannot be read back is named in ``errors`` and the others still written."""
     from unspin.api import compare
     from unspin.corpus.records import read_page
     from unspin.corpus.scan import candidate_vocab, page_document
@@ -186,18 +189,20 @@ def write_evidence(rows: list[dict], index: Index, out_dir: str | os.PathLike, p
         target = base / _safe(r.get("domain") or "local") / name
         if target.exists():
             continue
-        page = read_page(r)
         tmp = Path(tempfile.mkdtemp(prefix=".bundle-", dir=base))
         try:
+            page = read_page(r)
             suffix = ".html" if page.kind == "html" else ".txt"
             (tmp / f"page{suffix}").write_bytes(page.body)
             vocab = candidate_vocab(index, r.get("compared") or [r["source_id"]])
             doc = page_document(page, page_mode, vocab)
-            report = compare(index.article(r["source_id"]), doc, judge="rules")
+            others = [index.article(s) for s in r.get("joint_sources", [])[1:]]
+            report = compare(index.article(r["source_id"]), doc, extra_sources=others, backend=backend,
+                             judge="rules")
             (tmp / "report.html").write_text(render_html(report), encoding="utf-8")
             record = {k: r.get(k) for k in ("url", "source_id", "verdict", "score", "date", "warc_file",
                                             "warc_offset", "warc_length", "record_id", "file", "key",
-                                            "content_sha256", "findings")}
+                                            "content_sha256", "findings", "joint_sources")}
             record["page_sha256_check"] = hashlib.sha256(page.body).hexdigest()
             record["source"] = index.meta(r["source_id"])
             (tmp / "record.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n",
@@ -205,6 +210,9 @@ def write_evidence(rows: list[dict], index: Index, out_dir: str | os.PathLike, p
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, target)
             written += 1
+        except UnspinError as exc:
+            if errors is not None:
+                errors.append(f"{r.get('url')} / {r['source_id']}: {exc}")
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)

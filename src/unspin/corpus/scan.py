@@ -9,10 +9,12 @@ each stage costs and how much recall it loses.
 
 from __future__ import annotations
 
+import bisect
 import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from unspin.corpus.index import Candidate, Index
@@ -43,7 +45,7 @@ class ScanConfig:
     audit: str = "rules"        # "rules", "model" or "none": findings for the derived pairs
     backend: str = "auto"
     min_probability: float = 0.5  # the verdict's score a derived pair needs to be reported
-    alone_probability: float = 0.7  # ... when the page had several candidates, compared alone
+    alone_probability: float = 0.7  # ... alone, for a candidate also compared with its story's other versions
     top: int = 3
     # A page's best 100-word window against an article (``Index.screen``): on the shared scan
     # set 95% of copied pages' windows reach 0.23 with their source, 95% of other pages' best
@@ -100,12 +102,21 @@ def _echoes(block: str, vocab: set[str], share: float = 0.5) -> bool:
     return len(cw) >= 3 and sum(w in vocab for w in cw) >= share * len(cw)
 
 
-def _teaser(block: str, blocks: list[str]) -> bool:
-    """Whether ``block`` is a cut-off opening of another block ("A MOTHER yesterday won...")."""
-    if not block.endswith(("...", "\u2026")):
-        return False
-    head = block.rstrip(".\u2026 ")
-    return any(b is not block and len(b) > len(head) and b.startswith(head) for b in blocks)
+def _drop_teasers(paras: list[str]) -> list[str]:
+    """Without blocks that are a cut-off opening of another block ("A MOTHER yesterday won..."),
+    found by binary search over the sorted blocks (a page may hold thousands)."""
+    ordered = sorted(paras)
+    out = []
+    for block in paras:
+        head = block.rstrip(".\u2026 ") if block.endswith(("...", "\u2026")) else None
+        if head:
+            k = bisect.bisect_right(ordered, head)
+            # a longer block starting with the head, that goes on with more than the dots
+            if any(b.startswith(head) and b.rstrip(".\u2026 ") != head
+                   for b in ordered[k:k + 8]):
+                continue
+        out.append(block)
+    return out
 
 
 def _trim(paras: list[str], vocab: set[str]) -> list[str]:
@@ -125,18 +136,17 @@ def _trim(paras: list[str], vocab: set[str]) -> list[str]:
 def prose_document(page: Page, blocks: list[str], vocab: set[str] | None = None) -> Document:
     """The page's prose blocks, in page order: every block of MIN_PROSE_WORDS words or more
     that reads as running text (``corpus.text.is_prose``), or whose words mostly occur in the
-    candidate articles (``vocab``: a hard-wrapped or garbled line of a copy is kept).
+    candidate articles (``vocab``: a hard-wrapped or garbled line of a copy is kept); without
+    teaser repeats and (``_trim``) short site prose around the matched text.
 
     A copy is often not the page's main article: spliced below another story, or inside a
     page shell whose own article an extractor picks, so all the prose is compared. Related
-    headlines, labels and buttons are left out: METER's wholly derived copies are often one
-    to four sentences, and a page's link list would outweigh them (wholly derived recall on
-    the shared scan set 0.807 -> 0.851, partially 0.779 -> 0.794, same-story false alarms
-    unchanged), and (``_trim``) short furniture prose around the matched text is dropped too.
+    headlines, labels, buttons and notices are left out because METER's wholly derived copies
+    are often one to four sentences, which they would outweigh (figures: docs/scan.md).
     """
     paras = [b for b in blocks if len(b.split()) >= MIN_PROSE_WORDS
              and (is_prose(b) or (vocab is not None and _echoes(b, vocab)))]
-    paras = [b for b in paras if not _teaser(b, paras)]
+    paras = _drop_teasers(paras)
     if vocab:
         paras = _trim(paras, vocab)
     if not paras:
@@ -159,9 +169,19 @@ def page_document(page: Page, mode: str = "blocks", vocab: set[str] | None = Non
     return extract_page(page)
 
 
+class Joint(NamedTuple):
+    """A candidate's share of the joint comparison of its story group with the page."""
+
+    verdict: object
+    passages: list       # the joint comparison's passages that come from this candidate
+    lead: bool           # has passages, or (none found) holds most of the joint links
+    sources: list[str]   # every archive article compared together, this one first
+
+
 @dataclass
 class Checked:
-    """One candidate compared with the page: alone, and (``joint``) as one of several."""
+    """One candidate compared with the page: alone, and (``joint``) with the other versions
+    of its story among the page's candidates."""
 
     candidate: Candidate
     alignment: object
@@ -169,22 +189,22 @@ class Checked:
     verdict: object
     source: object
     page: object
-    joint: tuple | None = None   # (verdict, passages of this source) of the joint comparison
+    joint: Joint | None = None
 
     def reported(self, min_score: float, alone_score: float) -> tuple[object, list] | None:
         """(verdict, passages) that make this candidate a copy, or None.
 
-        Where the page had several candidates, they were also compared together, as METER
-        judges a newspaper article against all the wire copy of its story: the candidate is
-        reported when that joint comparison is derived and one of its reused passages comes
-        from this candidate, or when it alone is derived with a score of ``alone_score``.
+        A candidate compared jointly with other versions of its story (as METER judges a
+        newspaper article against all the wire copy of its story) is reported when that joint
+        comparison is derived and it leads it (``Joint.lead``), or when it alone is derived
+        with a score of ``alone_score``; any other candidate when alone it scores ``min_score``.
         """
         v = self.verdict
         alone = v.derived and v.score >= (min_score if self.joint is None else alone_score)
-        if self.joint is not None:
-            jv, jp, lead = self.joint
-            if jv.derived and jv.score >= min_score and lead and (not alone or jv.score > v.score):
-                return jv, jp
+        j = self.joint
+        if j is not None and j.verdict.derived and j.verdict.score >= min_score and j.lead \
+                and (not alone or j.verdict.score > v.score):
+            return j.verdict, j.passages
         return (v, self.passages) if alone else None
 
 
@@ -242,9 +262,11 @@ def verify(index: Index, page_doc: Document, candidates: list[Candidate], backen
         doc_of = [s.doc for s in alignment.source_sentences]
         links = Counter(doc_of[lk.source[0]] for lk in alignment.links if lk.source)
         top = max(links.values(), default=0)
+        ids = [x.candidate.source_id for x in members]
         for i, item in enumerate(members):
             mine = [p for p in passages if p.source_doc == i]
-            item.joint = (verdict, mine, bool(mine) or (not passages and top > 0 and links[i] == top))
+            lead = bool(mine) or (not passages and top > 0 and links[i] == top)
+            item.joint = Joint(verdict, mine, lead, [ids[i], *ids[:i], *ids[i + 1:]])
     return out
 
 
@@ -343,6 +365,7 @@ def scan_page(page: Page, index: Index, config: ScanConfig, tally: Tally) -> lis
             "page_date": doc.date, "domain": _domain(page.url),
             "title": doc.title, "passages": _passage_rows(passages, src, cand),
             "joint": verdict is not x.verdict,
+            **({"joint_sources": x.joint.sources} if verdict is not x.verdict else {}),
         }
         if config.audit != "none":
             t = time.perf_counter()

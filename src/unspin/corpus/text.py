@@ -26,7 +26,7 @@ _BLOCK = frozenset({"address", "article", "aside", "blockquote", "br", "dd", "di
                     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
                     "main", "nav", "ol", "p", "pre", "section", "table", "tr", "ul", "title", "option"})
 SWALLOWED = 2000  # characters of title text with markup in it: a <title> that never closed
-_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head"})
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "title"})
 
 
 def page_blocks(body: bytes | str, swallowed: bool = False) -> list[str]:
@@ -43,6 +43,8 @@ def page_blocks(body: bytes | str, swallowed: bool = False) -> list[str]:
     try:
         root = lxml.html.fromstring(data)
     except (lxml.etree.ParserError, ValueError):
+        return []
+    if not isinstance(root.tag, str):  # a lone comment or CDATA section: nothing is shown
         return []
     out: list[str] = []
     hidden = 0  # depth inside elements whose text is never shown
@@ -67,11 +69,12 @@ def page_blocks(body: bytes | str, swallowed: bool = False) -> list[str]:
                 out.append(el.tail)
     lines = (" ".join(line.split()) for line in "".join(out).split("\n"))
     blocks = [line for line in lines if line]
-    title = root.find(".//title")
-    if title is not None and len(title.text or "") > SWALLOWED and "<" in title.text and not swallowed:
-        # A <title> never closed takes the rest of the page as its text (browsers do the same):
-        # what it swallowed is the page, so render that too.
-        blocks += page_blocks('<meta charset="utf-8">' + title.text, swallowed=True)
+    if not swallowed:
+        for title in root.iter("title"):
+            if len(title.text or "") > SWALLOWED and "<" in title.text:
+                # A <title> never closed takes the rest of the page as its text (browsers do
+                # the same): what it swallowed is the page, so render that instead.
+                blocks += page_blocks('<meta charset="utf-8">' + title.text, swallowed=True)
     return blocks
 
 

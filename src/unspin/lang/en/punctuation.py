@@ -23,7 +23,8 @@ TERMINAL_ASCII: dict[str, str] = {
     "\u2500": "-", "\u2502": "|", "\u256d": "+", "\u256e": "+", "\u2570": "+", "\u256f": "+", "\u2018": "'",
     "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"', "\u2026": "...", "\u2013": "-",
     "\u2014": "-", "\u00b7": "-", "\u00a0": " "}
-# a quotation: an opening mark at a word's start to a closing mark at a word's end, within a
-# paragraph's length (straight single quotes count: British copy quotes with them)
-QUOTATION = re.compile(r"(?<!\w)[\"\u201c\u2018']"
+# a quotation: an opening mark at a word's start (a straight single quote only before a letter,
+# so "the '90s" opens nothing) to a closing mark at a word's end, within a paragraph's length
+# (straight single quotes count: British copy quotes with them)
+QUOTATION = re.compile(r"(?<!\w)(?:[\"\u201c\u2018]|'(?=[^\W\d_]))"
                        r"[^\"\u201c\u201d\u2018\u2019]{2,600}?[\"\u201d\u2019'](?!\w)")
