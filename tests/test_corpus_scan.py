@@ -321,6 +321,11 @@ def test_joint_comparison_only_among_versions_of_one_story(corpus, db):
     ids = index.ids
     assert index.related(ids[0], ids[0]) > 0.99
     assert all(abs(index.related(a, b) - index.related(b, a)) < 1e-9 for a in ids[:6] for b in ids[:6])
+    for a in ids[:6]:  # other versions of an article's story: alike, best first, never itself
+        found = index.versions(a, 0.05, 3)
+        assert len(found) <= 3 and a not in [v for v, _ in found]
+        assert [c for _, c in found] == sorted((c for _, c in found), reverse=True)
+        assert all(c >= 0.05 and abs(c - index.related(a, v)) < 1e-6 for v, c in found)
     cands = [Candidate(i, 0.5, 0) for i in ids[:6]]
     groups = story_groups(index, cands)
     assert sorted(k for g in groups for k in g) == list(range(6))

@@ -237,6 +237,7 @@ class Index:
         self._con: sqlite3.Connection | None = None
         self._docs: dict[str, Document] = {}
         self._vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._versions: dict[tuple, list[tuple[str, float]]] = {}
 
     def fingerprint(self) -> str:
         """Changes whenever the archive does: results of scans against it are not mixed."""
@@ -316,6 +317,20 @@ class Index:
         (ta, wa), (tb, wb) = self._article_vector(a), self._article_vector(b)
         _, ia, ib = np.intersect1d(ta, tb, assume_unique=True, return_indices=True)
         return float((wa[ia] * wb[ib]).sum())
+
+    def versions(self, source_id: str, min_cosine: float, limit: int) -> list[tuple[str, float]]:
+        """Other archive articles at least ``min_cosine`` alike to ``source_id`` (other versions
+        of its story), best first, at most ``limit``; cached per article."""
+        key = (source_id, min_cosine, limit)
+        found = self._versions.get(key)
+        if found is None:
+            near = self.screen(words(self.article(source_id).text), top=limit + 1, min_cosine=min_cosine,
+                               min_shingles=1 << 62)
+            found = [(c.source_id, c.cosine) for c in near if c.source_id != source_id][:limit]
+            if len(self._versions) > 4096:
+                self._versions.clear()
+            self._versions[key] = found
+        return found
 
     def _article_vector(self, source_id: str) -> tuple[np.ndarray, np.ndarray]:
         vec = self._vectors.get(source_id)

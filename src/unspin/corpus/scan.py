@@ -30,6 +30,7 @@ SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 # Candidates whose articles are this alike (TF-IDF cosine) are versions of one story, compared
 # together; below it (90% of the archive's unrelated pairs are) each is judged alone.
 STORY_COSINE = 0.15
+MAX_VERSIONS = 8  # other versions of a story added to its joint comparison
 JOINT_MIN = 0.2  # the best single score that makes a joint comparison worth running
 MAX_ERRORS = 20  # unreadable records named per partition (all are counted)
 TRIM_SHARE = 0.25  # content-word share with the candidates of the blocks where the article starts and ends
@@ -227,12 +228,24 @@ def story_groups(index: Index, candidates: list[Candidate]) -> list[list[int]]:
     return list(groups.values())
 
 
+def _other_versions(index: Index, screened: list[str], members: list[str]) -> list[str]:
+    """Archive versions of the group's story the screen did not return (up to MAX_VERSIONS, the
+    most alike first): the joint comparison judges the page against the story's wire copy as a
+    whole, as METER does, not only against the versions the page's words happened to rank."""
+    found: dict[str, float] = {}
+    for sid in members:
+        for other, cos in index.versions(sid, STORY_COSINE, MAX_VERSIONS):
+            if other not in screened and cos > found.get(other, 0.0):
+                found[other] = cos
+    return sorted(found, key=lambda k: (-found[k], k))[:MAX_VERSIONS]
+
+
 def verify(index: Index, page_doc: Document, candidates: list[Candidate], backend: str = "auto",
            joint: bool = True, alone_score: float = 0.7) -> list[Checked]:
-    """Compare the page with each candidate, and with all of them together when there are
-    several (``joint``) and the joint comparison can change what is reported: some candidate
-    alone shows reuse (score >= JOINT_MIN; on the shared scan set no page below it was derived
-    jointly) and not every candidate is already reported alone (score >= ``alone_score``)."""
+    """Compare the page with each candidate, and (``joint``) each story group of candidates,
+    with the story's other archive versions, together, when that can change what is reported:
+    some member alone shows reuse (score >= JOINT_MIN; on the shared scan set no page below it
+    was derived jointly) and not every member is already reported alone (``alone_score``)."""
     from unspin.align import align
     from unspin.embed import get_backend
     from unspin.passages import find_passages
@@ -253,20 +266,24 @@ def verify(index: Index, page_doc: Document, candidates: list[Candidate], backen
         members = [out[k] for k in group]
         scores = [x.verdict.score for x in members]
         settled = all(x.verdict.derived and x.verdict.score >= alone_score for x in members)
-        if len(group) < 2 or max(scores) < JOINT_MIN or settled:
+        if max(scores) < JOINT_MIN or settled:
+            continue
+        ids = [x.candidate.source_id for x in members]
+        extra = _other_versions(index, [c.source_id for c in candidates], ids)
+        if len(group) + len(extra) < 2:
             continue
         srcs = [segment(index.article(x.candidate.source_id), doc_index=i) for i, x in enumerate(members)]
+        srcs += [segment(index.article(e), doc_index=len(members) + k) for k, e in enumerate(extra)]
         alignment = align(srcs, cand, encoder)
         passages = find_passages(alignment, srcs, cand)
         verdict = judge(alignment, passages=passages)
         doc_of = [s.doc for s in alignment.source_sentences]
         links = Counter(doc_of[lk.source[0]] for lk in alignment.links if lk.source)
         top = max(links.values(), default=0)
-        ids = [x.candidate.source_id for x in members]
         for i, item in enumerate(members):
             mine = [p for p in passages if p.source_doc == i]
             lead = bool(mine) or (not passages and top > 0 and links[i] == top)
-            item.joint = Joint(verdict, mine, lead, [ids[i], *ids[:i], *ids[i + 1:]])
+            item.joint = Joint(verdict, mine, lead, [ids[i], *ids[:i], *ids[i + 1:], *extra])
     return out
 
 
