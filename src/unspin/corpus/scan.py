@@ -284,6 +284,17 @@ def verify(index: Index, page_doc: Document, candidates: list[Candidate], backen
             mine = [p for p in passages if p.source_doc == i]
             lead = bool(mine) or (not passages and top > 0 and links[i] == top)
             item.joint = Joint(verdict, mine, lead, [ids[i], *ids[:i], *ids[i + 1:], *extra])
+        if verdict.derived and not any(x.joint.lead for x in members):
+            # the reused passages are all from versions the screen did not return: report those
+            for k, e in enumerate(extra):
+                mine = [p for p in passages if p.source_doc == len(members) + k]
+                if mine:
+                    src = segment(index.article(e))
+                    single = align([src], cand, encoder)
+                    found = find_passages(single, [src], cand)
+                    share = Joint(verdict, mine, True, [e, *ids, *(x for x in extra if x != e)])
+                    out.append(Checked(Candidate(e, 0.0, 0), single, found, judge(single, passages=found),
+                                       src, cand, share))
     return out
 
 
@@ -373,7 +384,8 @@ def scan_page(page: Page, index: Index, config: ScanConfig, tally: Tally) -> lis
         row = {
             "url": page.url, "source_id": c.source_id, "verdict": verdict.label,
             "score": round(float(verdict.score), 4), "decided_by": verdict.evidence.get("decided_by"),
-            "screen": {"cosine": round(c.cosine, 4), "shingles": c.shingles},
+            # None: not returned by the screen, reached as another version of a screened story
+            "screen": {"cosine": round(c.cosine, 4), "shingles": c.shingles} if c in cands else None,
             "compared": [k.source_id for k in cands],
             "warc_file": page.location.file if page.location.record_id else None,
             "warc_offset": page.location.offset, "warc_length": page.location.length,
