@@ -123,6 +123,7 @@ def main() -> int:
         proc = subprocess.run([sys.executable, str(SCORER), str(bench), str(out)], capture_output=True,
                               text=True)
         print(proc.stdout.rstrip())
+    false_reports(bench, res.rows, accept)
 
     if not a.skip_dask:
         t = time.perf_counter()
@@ -136,6 +137,33 @@ def main() -> int:
 
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def false_reports(bench: Path, rows: list[dict], accept: dict) -> None:
+    """What the false reports are: a page of the gold paired with another archive article (and
+    how many of those share near-verbatim text with it: reuse the gold does not list), a hard
+    negative, or another page, by the page's origin."""
+    negatives = {n["url"]: n["kind"] for n in load(bench / "negatives.jsonl")}
+    origin = {}
+    if (bench / "provenance.jsonl").is_file():
+        origin = {p["url"]: p.get("origin", "?") for p in load(bench / "provenance.jsonl") if "url" in p}
+    kinds = collections.Counter()
+    close = collections.Counter()
+    for r in rows:
+        if r["source_id"] in accept.get(r["url"], ()):
+            continue
+        if r["url"] in accept:
+            k = f"gold page of {origin.get(r['url'], '?')}, another archive article"
+            close[k] += any(p["strength"] >= 0.9 and p["words"] >= 30 for p in r.get("passages", []))
+        elif r["url"] in negatives:
+            k = f"hard negative ({negatives[r['url']]})"
+        else:
+            k = f"other page ({origin.get(r['url'], '?')})"
+        kinds[k] += 1
+    print("false reports by kind (pairs):")
+    for k, n in kinds.most_common():
+        extra = f"   ({close[k]} share a passage of 30+ words at strength >= 0.9)" if k in close else ""
+        print(f"  {k:55s} {n:4d}{extra}")
 
 
 def run_traces(work: Path):
