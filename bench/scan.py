@@ -123,6 +123,7 @@ def main() -> int:
         proc = subprocess.run([sys.executable, str(SCORER), str(bench), str(out)], capture_output=True,
                               text=True)
         print(proc.stdout.rstrip())
+    recall_by_wrapping(bench, res.rows, gold)
     false_reports(bench, res.rows, accept)
 
     if not a.skip_dask:
@@ -137,6 +138,23 @@ def main() -> int:
 
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def recall_by_wrapping(bench: Path, rows: list[dict], gold: list[dict]) -> None:
+    """Recall of the gold rows by how the page was built (synthetic template or a real page's
+    shell, whose own navigation, notices and other stories stay around the copy)."""
+    if not (bench / "provenance.jsonl").is_file():
+        return
+    wrap = {p["url"]: p.get("wrap", "?") for p in load(bench / "provenance.jsonl") if "url" in p}
+    found = {(r["url"], r["source_id"]) for r in rows}
+    total, hit = collections.Counter(), collections.Counter()
+    for g in gold:
+        k = f"{g['origin']}/{wrap.get(g['url'], '?')}"
+        total[k] += 1
+        hit[k] += any((g["url"], s) in found for s in (g["source_id"], *g.get("also_source_ids", [])))
+    print("recall by page wrapping:")
+    for k in sorted(total):
+        print(f"  {k:35s} {hit[k] / total[k]:.3f} ({hit[k]}/{total[k]})")
 
 
 def false_reports(bench: Path, rows: list[dict], accept: dict) -> None:
