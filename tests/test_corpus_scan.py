@@ -454,3 +454,27 @@ def test_teasers_go_but_a_repeated_paragraph_stays():
     teaser = "A MOTHER yesterday won a landmark legal battle for her..."
     doc = prose_document(page, [teaser, full, echo, echo])
     assert doc.text.split("\n\n") == [full, echo, echo]
+
+
+def test_the_copy_is_judged_inside_its_article_container():
+    """A copy set into a real page: the sidebar's stories are left out, while a passage inside
+    a long document keeps the document around it (a paragraph alone is never the container)."""
+    from unspin.corpus.scan import prose_document
+    from unspin.corpus.text import page_blocks, words
+    from unspin.corpus.types import Location, Page
+
+    source = ("A man whose wife's body was found in their swimming pool was remanded in custody "
+              "yesterday accused of murdering her. Colin Harrold, 34, appeared at Spalding.")
+    copy = ["A man whose wife's body was found in their pool was remanded in custody yesterday.",
+            "Colin Harrold, 34, was handcuffed for the hearing at Spalding, Lincolnshire."]
+    side = [f"Shares in mining group number {i} rose sharply after it reported a record quarter of "
+            "sales across its overseas operations, analysts said on Friday." for i in range(6)]
+    html = ("<html><body><div class='main'><article>" + "".join(f"<p>{p}</p>" for p in copy)
+            + "</article></div><aside>" + "".join(f"<p>{p}</p>" for p in side) + "</aside></body></html>")
+    page = Page(url="https://example.org/a", body=html.encode(), kind="html", location=Location("c.warc"))
+    vocab = set(words(source))
+    assert prose_document(page, page_blocks(page.body), vocab).text.split("\n\n") == copy
+    doc = ("<html><body><article>" + "".join(f"<p>{p}</p>" for p in side[:3]) + f"<p>{copy[0]}</p>"
+           + "".join(f"<p>{p}</p>" for p in side[3:]) + "</article></body></html>")
+    page = Page(url="https://example.org/b", body=doc.encode(), kind="html", location=Location("c.warc"))
+    assert len(prose_document(page, page_blocks(page.body), vocab).text.split("\n\n")) == 7

@@ -35,6 +35,8 @@ JOINT_MIN = 0.2  # the best single score that makes a joint comparison worth run
 MAX_ERRORS = 20  # unreadable records named per partition (all are counted)
 TRIM_SHARE = 0.25  # content-word share with the candidates of the blocks where the article starts and ends
 TRIM_WORDS = 120  # at most this much prose around them is page furniture, dropped
+CONTAINER_SHARE = 0.8  # of the matched words: the block element that holds the copy
+CONTAINER_MIN_BLOCKS = 2
 MIN_PROSE_WORDS = 8  # a block this long is prose, not a link, a label or a one-line comment
 
 
@@ -120,6 +122,32 @@ def _drop_teasers(paras: list[str]) -> list[str]:
     return out
 
 
+def _container(paras: list[str], vocab: set[str]) -> list[str]:
+    """The blocks inside the deepest block element of the page that holds CONTAINER_SHARE of
+    the words the candidates share with the page's blocks and at least CONTAINER_MIN_BLOCKS
+    blocks: the article container a copy was set into, without the rest of a real page (its
+    sidebars, other stories, notices). A single paragraph is never the container, so a passage
+    is still judged against the document around it."""
+    found: dict[tuple[int, ...], int] = {}
+    blocks: dict[tuple[int, ...], int] = {}
+    total = 0
+    for b in paras:
+        path = getattr(b, "path", ())
+        heads = [path[:k] for k in range(len(path) + 1)]
+        for head in heads:
+            blocks[head] = blocks.get(head, 0) + 1
+        if _echoes(b, vocab, TRIM_SHARE):
+            hits = sum(w in vocab for w in content_words(words(b)))
+            total += hits
+            for head in heads:
+                found[head] = found.get(head, 0) + hits
+    if not total:
+        return paras
+    best = max((p for p, n in found.items() if n >= CONTAINER_SHARE * total
+                and blocks[p] >= CONTAINER_MIN_BLOCKS), key=len, default=())
+    return [b for b in paras if getattr(b, "path", ())[:len(best)] == best] or paras
+
+
 def _trim(paras: list[str], vocab: set[str]) -> list[str]:
     """Drop the page's prose before the first and after the last block that shares a quarter of
     its content words with the candidates, when that is at most TRIM_WORDS words: a site's
@@ -138,7 +166,8 @@ def prose_document(page: Page, blocks: list[str], vocab: set[str] | None = None)
     """The page's prose blocks, in page order: every block of MIN_PROSE_WORDS words or more
     that reads as running text (``corpus.text.is_prose``), or whose words mostly occur in the
     candidate articles (``vocab``: a hard-wrapped or garbled line of a copy is kept); without
-    teaser repeats and (``_trim``) short site prose around the matched text.
+    teaser repeats, outside the element that holds the match (``_container``), and without
+    short site prose around the matched text (``_trim``).
 
     A copy is often not the page's main article: spliced below another story, or inside a
     page shell whose own article an extractor picks, so all the prose is compared. Related
@@ -149,7 +178,7 @@ def prose_document(page: Page, blocks: list[str], vocab: set[str] | None = None)
              and (is_prose(b) or (vocab is not None and _echoes(b, vocab)))]
     paras = _drop_teasers(paras)
     if vocab:
-        paras = _trim(paras, vocab)
+        paras = _trim(_container(paras, vocab), vocab)
     if not paras:
         raise UnspinError(f"{page.url or page.location.file}: no prose on the page")
     return Document.from_text("\n\n".join(paras), url=page.url, path=page.location.file)

@@ -29,10 +29,23 @@ SWALLOWED = 2000  # characters of title text with markup in it: a <title> that n
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "title"})
 
 
+class Block(str):
+    """A block of page text, with ``path``: the block elements it sits in, outermost first
+    (each numbered in page order), so blocks can be told to share a container."""
+
+    path: tuple[int, ...]
+
+    def __new__(cls, text: str, path: tuple[int, ...] = ()):
+        self = super().__new__(cls, text)
+        self.path = path
+        return self
+
+
 def page_blocks(body: bytes | str, swallowed: bool = False) -> list[str]:
-    """The visible text of an HTML page, one string per block element (scripts, styles and
-    templates left out; the markup an unclosed <title> swallowed rendered too); [] if
-    unparsable. Iterative, so deep nesting costs no recursion."""
+    """The visible text of an HTML page, one ``Block`` per block element (scripts, styles and
+    templates left out; the markup an unclosed <title> swallowed rendered too), each with the
+    path of block elements it sits in; [] if unparsable. Iterative, so deep nesting costs no
+    recursion."""
     import lxml.etree
     import lxml.html
 
@@ -46,8 +59,10 @@ def page_blocks(body: bytes | str, swallowed: bool = False) -> list[str]:
         return []
     if not isinstance(root.tag, str):  # a lone comment or CDATA section: nothing is shown
         return []
-    out: list[str] = []
+    out: list[tuple[str, tuple[int, ...]]] = []
     hidden = 0  # depth inside elements whose text is never shown
+    stack: list[tuple[int, ...]] = [()]  # paths of the open block elements (numbered in page order)
+    serial = 0
     for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""  # comments and processing instructions: ""
         if event == "start":
@@ -55,26 +70,45 @@ def page_blocks(body: bytes | str, swallowed: bool = False) -> list[str]:
                 hidden += 1
             elif tag:
                 if tag in _BLOCK:
-                    out.append("\n")
+                    out.append(("\n", ()))
+                    serial += 1
+                    stack.append((*stack[-1], serial))
                 if el.text and not hidden:
-                    out.append(el.text)
+                    out.append((el.text, stack[-1]))
         else:
             if tag in _SKIP:
                 hidden -= 1
             elif tag in _BLOCK:
-                out.append("\n")
+                out.append(("\n", ()))
+                if len(stack) > 1:
+                    stack.pop()
             elif tag in ("td", "th"):
-                out.append(" ")
+                out.append((" ", ()))
             if el.tail and not hidden:
-                out.append(el.tail)
-    lines = (" ".join(line.split()) for line in "".join(out).split("\n"))
-    blocks = [line for line in lines if line]
+                out.append((el.tail, stack[-1]))
+    blocks: list[str] = []
+    parts: list[str] = []
+    path: tuple[int, ...] | None = None
+    for piece, where in out:
+        for j, part in enumerate(piece.split("\n")):
+            if j:
+                line = " ".join("".join(parts).split())
+                if line:
+                    blocks.append(Block(line, path or ()))
+                parts, path = [], None
+            parts.append(part)
+            if path is None and part.strip():
+                path = where
+    line = " ".join("".join(parts).split())
+    if line:
+        blocks.append(Block(line, path or ()))
     if not swallowed:
         for title in root.iter("title"):
             if len(title.text or "") > SWALLOWED and "<" in title.text:
                 # A <title> never closed takes the rest of the page as its text (browsers do
                 # the same): what it swallowed is the page, so render that instead.
-                blocks += page_blocks('<meta charset="utf-8">' + title.text, swallowed=True)
+                blocks += [Block(b, (-1, *b.path)) for b in
+                           page_blocks('<meta charset="utf-8">' + title.text, swallowed=True)]
     return blocks
 
 
