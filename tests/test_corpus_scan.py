@@ -454,6 +454,8 @@ def test_teasers_go_but_a_repeated_paragraph_stays():
     teaser = "A MOTHER yesterday won a landmark legal battle for her..."
     doc = prose_document(page, [teaser, full, echo, echo])
     assert doc.text.split("\n\n") == [full, echo, echo]
+    cut = "A MOTHER yesterday won a landmark legal battle for her ment..."  # cut mid-word, 10 times
+    assert prose_document(page, [cut] * 10 + [full]).text == full
 
 
 def test_the_copy_is_judged_inside_its_article_container():
@@ -478,3 +480,26 @@ def test_the_copy_is_judged_inside_its_article_container():
            + "".join(f"<p>{p}</p>" for p in side[3:]) + "</article></body></html>")
     page = Page(url="https://example.org/b", body=doc.encode(), kind="html", location=Location("c.warc"))
     assert len(prose_document(page, page_blocks(page.body), vocab).text.split("\n\n")) == 7
+
+
+def test_a_copy_split_around_an_ad_keeps_its_tail():
+    from unspin.corpus.scan import prose_document
+    from unspin.corpus.text import page_blocks, words
+    from unspin.corpus.types import Location, Page
+
+    source = ("A man whose wife's body was found in their swimming pool was remanded in custody "
+              "yesterday accused of murdering her. Colin Harrold, 34, was handcuffed for the hearing at "
+              "Spalding, Lincolnshire. Wife Diane, 36, died last month at their home near the town. "
+              "Police divers searched the pool and the garden for three days before the arrest. "
+              "His friend Darren Lake, 30, is accused of the murder too.")
+    head = ["A man whose wife's body was found in their pool was remanded in custody yesterday.",
+            "Colin Harrold, 34, was handcuffed for the hearing at Spalding, Lincolnshire.",
+            "Wife Diane, 36, died last month at their home near the town, the court heard.",
+            "Police divers searched the pool and the garden for three days before the arrest."]
+    tail = "His friend Darren Lake, 30, is accused of the murder too."
+    ad = "Advertisement: Save twenty percent on garden furniture this weekend only, while stocks last."
+    html = ("<html><body><div class='body'>" + "".join(f"<p>{p}</p>" for p in head)
+            + f"</div><div class='ad'><p>{ad}</p></div><div class='more'><p>{tail}</p></div></body></html>")
+    page = Page(url="https://example.org/a", body=html.encode(), kind="html", location=Location("c.warc"))
+    kept = prose_document(page, page_blocks(page.body), set(words(source))).text.split("\n\n")
+    assert kept == [*head, tail]

@@ -114,9 +114,15 @@ def _drop_teasers(paras: list[str]) -> list[str]:
         head = block.rstrip(".\u2026 ") if block.endswith(("...", "\u2026")) else None
         if head:
             k = bisect.bisect_right(ordered, head)
-            # a longer block starting with the head, that goes on with more than the dots
-            if any(b.startswith(head) and b.rstrip(".\u2026 ") != head
-                   for b in ordered[k:k + 8]):
+            # a longer block starting with the head (they sort together, right after it) that
+            # goes on with more than the dots
+            longer = False
+            while k < len(ordered) and ordered[k].startswith(head):
+                if ordered[k].rstrip(".\u2026 ") != head:
+                    longer = True
+                    break
+                k += 1
+            if longer:
                 continue
         out.append(block)
     return out
@@ -127,25 +133,28 @@ def _container(paras: list[str], vocab: set[str]) -> list[str]:
     the words the candidates share with the page's blocks and at least CONTAINER_MIN_BLOCKS
     blocks: the article container a copy was set into, without the rest of a real page (its
     sidebars, other stories, notices). A single paragraph is never the container, so a passage
-    is still judged against the document around it."""
-    found: dict[tuple[int, ...], int] = {}
-    blocks: dict[tuple[int, ...], int] = {}
+    is still judged against the document around it. Elements are counted by their serial
+    number (unique in the page), so the cost is blocks x depth."""
+    found: Counter = Counter()
+    blocks: Counter = Counter()
+    depth: dict[int, int] = {0: 0}
     total = 0
     for b in paras:
-        path = getattr(b, "path", ())
-        heads = [path[:k] for k in range(len(path) + 1)]
-        for head in heads:
-            blocks[head] = blocks.get(head, 0) + 1
+        path = (0, *getattr(b, "path", ()))  # 0: the page itself
+        blocks.update(path)
+        for k, node in enumerate(path):
+            depth[node] = k
         if _echoes(b, vocab, TRIM_SHARE):
             hits = sum(w in vocab for w in content_words(words(b)))
             total += hits
-            for head in heads:
-                found[head] = found.get(head, 0) + hits
+            for node in path:
+                found[node] += hits
     if not total:
         return paras
-    best = max((p for p, n in found.items() if n >= CONTAINER_SHARE * total
-                and blocks[p] >= CONTAINER_MIN_BLOCKS), key=len, default=())
-    return [b for b in paras if getattr(b, "path", ())[:len(best)] == best] or paras
+    best = max((node for node, n in found.items() if n >= CONTAINER_SHARE * total
+                and blocks[node] >= CONTAINER_MIN_BLOCKS), key=depth.__getitem__, default=0)
+    # and, outside it, blocks that are mostly the candidates' words (a copy split around an ad)
+    return [b for b in paras if best == 0 or best in getattr(b, "path", ()) or _echoes(b, vocab)] or paras
 
 
 def _trim(paras: list[str], vocab: set[str]) -> list[str]:
@@ -291,6 +300,7 @@ def verify(index: Index, page_doc: Document, candidates: list[Candidate], backen
         out.append(Checked(c, alignment, passages, judge(alignment, passages=passages), src, cand))
     if not joint:
         return out
+    appended: set[str] = set()
     for group in story_groups(index, candidates):
         members = [out[k] for k in group]
         scores = [x.verdict.score for x in members]
@@ -315,9 +325,11 @@ def verify(index: Index, page_doc: Document, candidates: list[Candidate], backen
             item.joint = Joint(verdict, mine, lead, [ids[i], *ids[:i], *ids[i + 1:], *extra])
         if verdict.derived and not any(x.joint.lead for x in members):
             # the reused passages are all from versions the screen did not return: report those
+            # (once: two groups of the page may share a version)
             for k, e in enumerate(extra):
                 mine = [p for p in passages if p.source_doc == len(members) + k]
-                if mine:
+                if mine and e not in appended:
+                    appended.add(e)
                     src = segment(index.article(e))
                     single = align([src], cand, encoder)
                     found = find_passages(single, [src], cand)

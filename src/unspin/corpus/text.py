@@ -107,8 +107,10 @@ def page_blocks(body: bytes | str, swallowed: bool = False) -> list[str]:
             if len(title.text or "") > SWALLOWED and "<" in title.text:
                 # A <title> never closed takes the rest of the page as its text (browsers do
                 # the same): what it swallowed is the page, so render that instead.
-                blocks += [Block(b, (-1, *b.path)) for b in
-                           page_blocks('<meta charset="utf-8">' + title.text, swallowed=True)]
+                inner = page_blocks('<meta charset="utf-8">' + title.text, swallowed=True)
+                top = serial + 1  # the title, numbered after every element of the page
+                blocks += [Block(b, (top, *(top + n for n in b.path))) for b in inner]
+                serial = top + max((max(b.path, default=0) for b in inner), default=0)
     return blocks
 
 
