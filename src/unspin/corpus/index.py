@@ -237,6 +237,7 @@ class Index:
         self._con: sqlite3.Connection | None = None
         self._docs: dict[str, Document] = {}
         self._vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._words: dict[str, list[str]] = {}
         self._versions: dict[tuple, list[tuple[str, float]]] = {}
 
     def fingerprint(self) -> str:
@@ -318,13 +319,23 @@ class Index:
         _, ia, ib = np.intersect1d(ta, tb, assume_unique=True, return_indices=True)
         return float((wa[ia] * wb[ib]).sum())
 
+    def article_words(self, source_id: str) -> list[str]:
+        """The archive article's word tokens (``corpus.text.words``), cached with the article."""
+        toks = self._words.get(source_id)
+        if toks is None:
+            toks = words(self.article(source_id).text)
+            if len(self._words) > 4096:
+                self._words.clear()
+            self._words[source_id] = toks
+        return toks
+
     def versions(self, source_id: str, min_cosine: float, limit: int) -> list[tuple[str, float]]:
         """Other archive articles at least ``min_cosine`` alike to ``source_id`` (other versions
         of its story), best first, at most ``limit``; cached per article."""
         key = (source_id, min_cosine, limit)
         found = self._versions.get(key)
         if found is None:
-            near = self.screen(words(self.article(source_id).text), top=limit + 1, min_cosine=min_cosine,
+            near = self.screen(self.article_words(source_id), top=limit + 1, min_cosine=min_cosine,
                                min_shingles=1 << 62)
             found = [(c.source_id, c.cosine) for c in near if c.source_id != source_id][:limit]
             if len(self._versions) > 4096:
@@ -336,7 +347,7 @@ class Index:
         vec = self._vectors.get(source_id)
         if vec is None:
             get = self.vocab.get
-            toks = words(self.article(source_id).text)
+            toks = self.article_words(source_id)
             vec = self._vector(np.fromiter((get(w, -1) for w in toks), dtype=np.int64, count=len(toks)))
             if len(self._vectors) > 4096:
                 self._vectors.clear()

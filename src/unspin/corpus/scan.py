@@ -99,10 +99,16 @@ def extract_page(page: Page) -> Document:
     return doc
 
 
-def _echoes(block: str, vocab: set[str], share: float = 0.5) -> bool:
-    """Whether most of the block's content words occur in the candidate articles."""
+def _matched(block: str, vocab: set[str]) -> tuple[int, int]:
+    """(content words of the block found in the candidate articles, content words)."""
     cw = content_words(words(block))
-    return len(cw) >= 3 and sum(w in vocab for w in cw) >= share * len(cw)
+    return sum(w in vocab for w in cw), len(cw)
+
+
+def _echoes(m: tuple[int, int], share: float = 0.5) -> bool:
+    """Whether ``share`` of a block's content words (``_matched``, at least 3) are the
+    candidates' words."""
+    return m[1] >= 3 and m[0] >= share * m[1]
 
 
 def _drop_teasers(paras: list[str]) -> list[str]:
@@ -128,42 +134,43 @@ def _drop_teasers(paras: list[str]) -> list[str]:
     return out
 
 
-def _container(paras: list[str], vocab: set[str]) -> list[str]:
-    """The blocks inside the deepest block element of the page that holds CONTAINER_SHARE of
-    the words the candidates share with the page's blocks and at least CONTAINER_MIN_BLOCKS
-    blocks: the article container a copy was set into, without the rest of a real page (its
-    sidebars, other stories, notices). A single paragraph is never the container, so a passage
-    is still judged against the document around it. Elements are counted by their serial
-    number (unique in the page), so the cost is blocks x depth."""
+def _container(paras: list[str], match: list[tuple[int, int]]) -> list[int]:
+    """Indexes of the blocks inside the deepest block element of the page that holds
+    CONTAINER_SHARE of the words the candidates share with the page's blocks and at least
+    CONTAINER_MIN_BLOCKS blocks: the article container a copy was set into, without the rest of
+    a real page (its sidebars, other stories, notices). A single paragraph is never the
+    container, so a passage is still judged against the document around it. Elements are
+    counted by their serial number (unique in the page), so the cost is blocks x depth."""
     found: Counter = Counter()
     blocks: Counter = Counter()
     depth: dict[int, int] = {0: 0}
     total = 0
-    for b in paras:
+    for b, m in zip(paras, match, strict=True):
         path = (0, *getattr(b, "path", ()))  # 0: the page itself
         blocks.update(path)
         for k, node in enumerate(path):
             depth[node] = k
-        if _echoes(b, vocab, TRIM_SHARE):
-            hits = sum(w in vocab for w in content_words(words(b)))
-            total += hits
+        if _echoes(m, TRIM_SHARE):
+            total += m[0]
             for node in path:
-                found[node] += hits
+                found[node] += m[0]
     if not total:
-        return paras
+        return list(range(len(paras)))
     best = max((node for node, n in found.items() if n >= CONTAINER_SHARE * total
                 and blocks[node] >= CONTAINER_MIN_BLOCKS), key=depth.__getitem__, default=0)
     # and, outside it, blocks that are mostly the candidates' words (a copy split around an ad)
-    return [b for b in paras if best == 0 or best in getattr(b, "path", ()) or _echoes(b, vocab)] or paras
+    kept = [i for i, b in enumerate(paras)
+            if best == 0 or best in getattr(b, "path", ()) or _echoes(match[i])]
+    return kept or list(range(len(paras)))
 
 
-def _trim(paras: list[str], vocab: set[str]) -> list[str]:
+def _trim(paras: list[str], match: list[tuple[int, int]]) -> list[str]:
     """Drop the page's prose before the first and after the last block that shares a quarter of
     its content words with the candidates, when that is at most TRIM_WORDS words: a site's
     notices and footers around a short article ("Boston.com does not share this information...")
     weigh against it as much as unsupported article text would. More prose than that around
     the match is the page's own content, which the passage route needs as context."""
-    near = [_echoes(b, vocab, TRIM_SHARE) for b in paras]
+    near = [_echoes(m, TRIM_SHARE) for m in match]
     if not any(near):
         return paras
     first, last = near.index(True), len(near) - near[::-1].index(True)
@@ -184,10 +191,12 @@ def prose_document(page: Page, blocks: list[str], vocab: set[str] | None = None)
     are often one to four sentences, which they would outweigh (figures: docs/scan.md).
     """
     paras = [b for b in blocks if len(b.split()) >= MIN_PROSE_WORDS
-             and (is_prose(b) or (vocab is not None and _echoes(b, vocab)))]
+             and (is_prose(b) or (vocab is not None and _echoes(_matched(b, vocab))))]
     paras = _drop_teasers(paras)
     if vocab:
-        paras = _trim(_container(paras, vocab), vocab)
+        match = [_matched(b, vocab) for b in paras]
+        kept = _container(paras, match)
+        paras = _trim([paras[i] for i in kept], [match[i] for i in kept])
     if not paras:
         raise UnspinError(f"{page.url or page.location.file}: no prose on the page")
     return Document.from_text("\n\n".join(paras), url=page.url, path=page.location.file)
@@ -197,7 +206,7 @@ def candidate_vocab(index: Index, source_ids: list[str]) -> set[str]:
     """The words of the archive articles a page was screened against (``prose_document``)."""
     vocab: set[str] = set()
     for sid in source_ids:
-        vocab.update(words(index.article(sid).text))
+        vocab.update(index.article_words(sid))
     return vocab
 
 
