@@ -413,6 +413,9 @@ def test_plan_partitions(tmp_path):
     assert len(parts) == -(-size // (size // 3))
     assert parts[0].start == 0 and parts[-1].end is None
     assert all(a.end == b.start for a, b in zip(parts, parts[1:], strict=False))
+    # equal ranges, no small remainder (a task that would finish the scan with one worker busy)
+    assert max(p.nbytes() for p in parts) - min(p.nbytes() for p in parts) <= len(parts)
+    assert sum(p.nbytes() for p in parts) == size
     for bad, msg in [(tmp_path / "nope.warc.gz", "no such"), (jsonl.with_suffix(".csv"), "no such")]:
         with pytest.raises(UnspinError, match=msg):
             plan_partitions([str(bad)])

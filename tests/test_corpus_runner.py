@@ -83,6 +83,35 @@ def test_local_cluster_equals_in_process(setup):
     assert os.getpid() not in pids and 1 <= len(pids) <= 4
 
 
+def test_cluster_starts_the_largest_partitions_first(setup):
+    """Largest input first, so the last tasks handed out are short and no worker is left
+    alone with a big one at the end (Partition.nbytes: the bytes a partition covers)."""
+    from unspin.corpus.types import Partition
+
+    tmp_path, calls_dir = setup
+    sizes = [3, 9, 1, 7, 5, 2, 8, 4]
+    parts = []
+    for i, kb in enumerate(sizes):
+        path = tmp_path / f"c{i}.warc.gz"
+        path.write_bytes(b"x" * kb * 1024)
+        parts.append(Partition(str(path)))
+    folder = tmp_path / "pages"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.html").write_bytes(b"y" * 6 * 1024)
+    parts.append(Partition(str(folder)))
+    assert Partition(str(folder)).nbytes() == 6 * 1024
+    assert Partition(parts[1].file, 1000, 5000).nbytes() == 4000
+    assert Partition(parts[1].file, 1000).nbytes() == 9 * 1024 - 1000
+    assert Partition(str(tmp_path / "gone.warc")).nbytes() == 0
+    out = run_partitions(work, parts, FnConfig(str(calls_dir), sleep=0.3), tmp_path / "wd", workers=2)
+    assert [r["file"] for r in out] == [Path(p.file).name for p in parts]      # still in plan order
+    started = sorted(os.listdir(calls_dir), key=lambda n: os.stat(calls_dir / n).st_mtime_ns)
+    size_of = {p.key: p.nbytes() for p in parts}
+    order = [size_of[name.split(".")[0]] for name in started]
+    assert sorted(order[:2]) == sorted(order)[-2:]     # the two largest went first
+    assert sorted(order[-2:]) == sorted(order)[:2]     # the two smallest last
+
+
 @pytest.mark.filterwarnings("error::UserWarning")
 def test_workers_have_blas_threads_pinned(setup, monkeypatch):
     """Even when the user's shell asks for more threads; the caller's environment is kept.

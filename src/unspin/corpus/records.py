@@ -133,7 +133,10 @@ def plan_partitions(paths: Iterable[str | os.PathLike], target_bytes: int = 64 *
         if n == 1:
             out.append(Partition(path))
         else:
-            out.extend(Partition(path, i * target_bytes, (i + 1) * target_bytes if i < n - 1 else None)
+            # n equal ranges, not n - 1 full ones and a remainder: a tiny last range is a task
+            # that costs a scheduling round and leaves the workers unevenly loaded
+            step = math.ceil(size / n)
+            out.extend(Partition(path, i * step, (i + 1) * step if i < n - 1 else None)
                        for i in range(n))
     return out
 

@@ -317,9 +317,12 @@ def _run_dask(fn, todo, config, parts_dir, fingerprint, texts, failures, progres
                                            preload=[__name__])
                 client = Client(cluster)
             futures = {}
-            for p in todo:
+            # Largest first (by input bytes): the last tasks to start are the short ones, so
+            # no worker is left computing one big partition while the others idle.
+            ranked = sorted(todo, key=Partition.nbytes, reverse=True)
+            for rank, p in enumerate(ranked):
                 fut = client.submit(run_one, fn, p, p.key, config, str(parts_dir), fingerprint, True,
-                                    pure=False)
+                                    pure=False, priority=len(ranked) - rank)
                 futures[fut] = p
             for fut in as_completed(futures):
                 p = futures.pop(fut)

@@ -84,6 +84,19 @@ class Partition:
     start: int = 0
     end: int | None = None
 
+    def nbytes(self) -> int:
+        """Bytes of input the partition covers (a folder: all its files'): what its work is
+        estimated by when partitions are ordered for the workers."""
+        path = self.file
+        try:
+            if os.path.isdir(path):
+                return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path)
+                           for f in files if os.path.isfile(os.path.join(d, f)))
+            end = os.path.getsize(path) if self.end is None else self.end
+        except OSError:
+            return 0
+        return max(0, end - self.start)
+
     @property
     def key(self) -> str:
         """A stable name for the partition's result file."""
