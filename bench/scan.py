@@ -125,6 +125,7 @@ def main() -> int:
         print(proc.stdout.rstrip())
     recall_by_wrapping(bench, res.rows, gold)
     false_reports(bench, res.rows, accept)
+    operating_points(bench, res.rows, tmp)
 
     if not a.skip_dask:
         t = time.perf_counter()
@@ -182,6 +183,36 @@ def false_reports(bench: Path, rows: list[dict], accept: dict) -> None:
     for k, n in kinds.most_common():
         extra = f"   ({close[k]} share a passage of 30+ words at strength >= 0.9)" if k in close else ""
         print(f"  {k:55s} {n:4d}{extra}")
+
+
+def operating_points(bench: Path, rows: list[dict], tmp: Path) -> None:
+    """The shared scorer's figures when only rows scoring at least t are kept: what
+    ``unspin scan --min-score t`` trades. Computed from this run's rows; a real run at t can
+    report slightly more (a story's joint comparison also runs where its members' own scores
+    were settled below t)."""
+    from unspin.corpus.job import jsonl
+
+    if not SCORER.is_file():
+        return
+    print("operating points (rows with score >= t; the shared scorer's figures):")
+    print("     t   recall  wholly  partially  precision  same-story  hard negatives")
+    for t in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9):
+        path = tmp / f"min-score-{t}.jsonl"
+        path.write_text(jsonl([r for r in rows if r["score"] >= t]), encoding="utf-8")
+        out = subprocess.run([sys.executable, str(SCORER), str(bench), str(path)], capture_output=True,
+                             text=True).stdout
+        fig = {}
+        for line in out.splitlines():
+            parts = line.split()
+            if line.startswith("scan recall="):
+                fig.update(kv.split("=") for kv in parts[1:])
+                fig["recall"] = parts[1].split("=")[1]
+            elif parts and parts[0] in ("label=wholly_derived", "label=partially_derived",
+                                        "meter/same_story_non_derived"):
+                fig[parts[0]] = parts[1]
+        print(f"  {t:4.2f}   {fig.get('recall', '-'):6s}  {fig.get('label=wholly_derived', '-'):6s}  "
+              f"{fig.get('label=partially_derived', '-'):9s}  {fig.get('precision', '-'):9s}  "
+              f"{fig.get('meter/same_story_non_derived', '-'):10s}  {fig.get('hardneg_fp', '-')}")
 
 
 def run_traces(work: Path):

@@ -503,3 +503,30 @@ def test_a_copy_split_around_an_ad_keeps_its_tail():
     page = Page(url="https://example.org/a", body=html.encode(), kind="html", location=Location("c.warc"))
     kept = prose_document(page, page_blocks(page.body), set(words(source))).text.split("\n\n")
     assert kept == [*head, tail]
+
+
+def test_min_score_applies_to_every_route_to_a_report():
+    """``--min-score``: a pair is reported only on a verdict scoring at least that, whether it
+    was judged alone or jointly with its story's other versions."""
+    from unspin.corpus.index import Candidate
+    from unspin.corpus.scan import Checked, Joint
+    from unspin.types import Verdict
+
+    def verdict(score):
+        return Verdict("partially_derived", score, True, {})
+
+    def checked(alone, joint=None):
+        j = None if joint is None else Joint(verdict(joint), ["p"], True, ["a", "b"])
+        return Checked(Candidate("a", 0.5, 4), None, ["own"], verdict(alone), None, None, j)
+
+    assert checked(0.6).reported(0.5, 0.7)[1] == ["own"]
+    assert checked(0.6).reported(0.65, 0.7) is None
+    assert checked(0.75, joint=0.6).reported(0.5, 0.7)[1] == ["own"]      # alone beats the joint
+    assert checked(0.6, joint=0.8).reported(0.5, 0.7)[1] == ["p"]
+    assert checked(0.6, joint=0.8).reported(0.85, 0.7) is None
+    assert checked(0.8, joint=0.6).reported(0.85, 0.7) is None            # alone, under min-score
+    assert checked(0.9, joint=0.6).reported(0.85, 0.7)[1] == ["own"]
+    unspin = str(Path(sys.executable).parent / "unspin")
+    proc = subprocess.run([unspin, "scan", "x.warc", "--db", "d", "--out", "o.jsonl", "--min-score", "0.3"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "--min-score" in proc.stderr and proc.stderr.count("\n") <= 1

@@ -106,13 +106,17 @@ def index_command(archive: tuple[str, ...], db: str, quiet: bool) -> None:
               help="Findings for each copy: the rules, the consistency model too, or none.")
 @click.option("--backend", type=click.Choice(["auto", "model2vec", "lexical"]), default="auto",
               show_default=True)
+@click.option("--min-score", type=click.FloatRange(0.5, 1.0), default=0.5, show_default=True,
+              help="Report a copy only when its verdict's score reaches this: higher means fewer "
+                   "false alarms and fewer copies found (docs/scan.md: the measured trade-off).")
 @click.option("--partition-mb", type=click.IntRange(1, 1 << 20), default=64, show_default=True,
               help="WARC byte ranges of at most this size (smaller for a crawl under 16 of them).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None, prov: str | None,
                  evidence: str | None, workers: int | None, scheduler: str | None, work_dir: str | None,
-                 resume: bool, audit: str, backend: str, partition_mb: int, force: bool, quiet: bool) -> None:
+                 resume: bool, audit: str, backend: str, min_score: float, partition_mb: int, force: bool,
+                 quiet: bool) -> None:
     """Scan CRAWL (WARC files, folders, JSONL) for copies of the indexed archive."""
     from unspin.cli import check_output, note, write_output
     from unspin.corpus.index import Index
@@ -130,7 +134,8 @@ def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None,
     parts, bad = _plan(list(crawl), partition_bytes(crawl, partition_mb * 2**20))
     if not parts:
         raise UnspinError("nothing to scan: no usable crawl input")
-    config = ScanConfig(db=os.path.abspath(db), audit=audit, backend=backend, keep_text=True)
+    config = ScanConfig(db=os.path.abspath(db), audit=audit, backend=backend, keep_text=True,
+                        min_probability=min_score)
     work = work_dir or f"{out}.work"
     if workers is None and scheduler is None:
         workers = min(os.cpu_count() or 1, len(parts))

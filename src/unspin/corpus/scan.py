@@ -47,7 +47,9 @@ class ScanConfig:
     db: str
     audit: str = "rules"        # "rules", "model" or "none": findings for the derived pairs
     backend: str = "auto"
-    min_probability: float = 0.5  # the verdict's score a derived pair needs to be reported
+    # The verdict's score a derived pair needs to be reported (``--min-score``). 0.5 keeps every
+    # derived verdict; docs/scan.md gives recall, precision and false alarms at higher settings.
+    min_probability: float = 0.5
     alone_probability: float = 0.7  # ... alone, for a candidate also compared with its story's other versions
     top: int = 3
     # A page's best 100-word window against an article (``Index.screen``): on the shared scan
@@ -248,7 +250,7 @@ class Checked:
         with a score of ``alone_score``; any other candidate when alone it scores ``min_score``.
         """
         v = self.verdict
-        alone = v.derived and v.score >= (min_score if self.joint is None else alone_score)
+        alone = v.derived and v.score >= (min_score if self.joint is None else max(min_score, alone_score))
         j = self.joint
         if j is not None and j.verdict.derived and j.verdict.score >= min_score and j.lead \
                 and (not alone or j.verdict.score > v.score):
@@ -413,7 +415,8 @@ def scan_page(page: Page, index: Index, config: ScanConfig, tally: Tally) -> lis
     tally.seconds["extract"] += time.perf_counter() - t
     t = time.perf_counter()
     try:
-        checked = verify(index, doc, cands, config.backend, alone_score=config.alone_probability)
+        checked = verify(index, doc, cands, config.backend,
+                         alone_score=max(config.min_probability, config.alone_probability))
     except UnspinError:
         tally.skipped["no_article"] += 1
         checked = []
