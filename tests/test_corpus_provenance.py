@@ -246,3 +246,37 @@ def test_two_reporters_quoting_the_same_words_are_independent():
     assert parents(g) == {"a": None, "c": None}
     g = trace("art-1", SOURCE, [Copy("a", said_a, "2024-05-01"), Copy("b", said_b, "2024-05-03")])
     assert parents(g) == {"a": None, "b": "a"}
+
+
+DETERMINISM = r'''
+import json, sys
+from types import SimpleNamespace
+from unspin.corpus.job import provenance_groups
+
+texts = {"s": "The council met on Monday to set the budget for the coming year in full.",
+         "b": "Officials said the plan would cost more than expected this year and next.",
+         "c": "Opponents argued the money should go to schools instead of the new roads."}
+index = SimpleNamespace(article=lambda k: SimpleNamespace(text=texts[k]))
+copy = ("The council met on Monday to set its budget. Opponents argued the money should go "
+        "to roads. Officials said the plan would cost more than expected this year and next. "
+        "Opponents argued the money should go to schools instead.")
+rows = [{"url": f"https://e.test/{i}", "source_id": sid, "date": f"2024-05-0{i}", "text": copy}
+        for i in (1, 2) for sid in ("s", "b", "c")]
+print(json.dumps(provenance_groups(rows, index), sort_keys=True))
+'''
+
+
+def test_provenance_output_does_not_depend_on_string_hashing():
+    """Python salts str hashes per process; a page's other sources were once joined in set
+    order, so the provenance file of a resumed scan could differ from the first run's."""
+    import os
+    import subprocess
+    import sys
+
+    outs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        proc = subprocess.run([sys.executable, "-c", DETERMINISM], capture_output=True, text=True, env=env)
+        assert proc.returncode == 0, proc.stderr
+        outs.add(proc.stdout)
+    assert len(outs) == 1

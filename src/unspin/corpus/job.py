@@ -113,7 +113,10 @@ def provenance_groups(rows: list[dict], index: Index) -> list[dict]:
     for ids in on_page.values():
         for sid in ids:
             related[sid] |= ids
-    sources = {sid: "\n\n".join(index.article(x).text for x in sorted(related[sid], key=lambda x: x != sid))
+    # in a fixed order (the article first, then by id): set order changes with each process's
+    # string hashing, and the 3-grams across two joined texts would change with it
+    sources = {sid: "\n\n".join(index.article(x).text
+                                for x in sorted(related[sid], key=lambda x: (x != sid, x)))
                for sid in related}
     out = []
     for g in group(usable, sources):
