@@ -199,6 +199,34 @@ def test_group_ignores_boilerplate_shared_across_articles():
     assert alone.parent("u2") == "u1"
 
 
+def test_group_sources_spilling_to_disk_gives_the_same_groups(tmp_path, monkeypatch):
+    """Past KEEP_PROFILES copies the profiles are recomputed, past SPILL_GRAMS the boilerplate
+    count goes through hash buckets on disk: the groups must not change."""
+    import unspin.corpus.provenance as prov
+
+    plug = " Sign up to our newsletter for the latest local news delivered every morning."
+    topics = [("harbour", "Monday"), ("library", "Friday"), ("bridge", "Sunday")]
+    others = {f"o{i}": f"Story number {i} about the {w} was filed late on {d} by the desk."
+              for i, (w, d) in enumerate(topics)}
+    days = ["Monday", "Wednesday", "Friday"]
+    rows = [{"url": f"w{i}", "source_id": "w", "date": f"2024-05-0{i + 1}",
+             "text": swap(SOURCE, {"Tuesday": days[i]}) + plug} for i in range(3)]
+    rows += [{"url": f"{k}-{j}", "source_id": k, "date": "2024-05-02", "text": f"Note {j}. " + t + plug}
+             for k, t in others.items() for j in range(2)]
+    sources = {"w": SOURCE, **others}
+    expected = group(rows, sources)
+    by_source = prov.copies_by_source(rows)
+    monkeypatch.setattr(prov, "KEEP_PROFILES", 2)
+    monkeypatch.setattr(prov, "SPILL_GRAMS", 5)
+    got = list(prov.group_sources(sorted(by_source), lambda s: list(by_source[s].values()),
+                                  sources.__getitem__, spill_dir=tmp_path / "spill"))
+    assert got == expected
+    assert (tmp_path / "spill").is_dir()                           # it did spill...
+    assert not list((tmp_path / "spill").glob("*.bin"))          # ...and removed the buckets once counted
+    monkeypatch.setattr(prov, "SPILL_GRAMS", 10**9)
+    assert group(rows, sources) == expected
+
+
 def test_bad_input_is_one_line_error():
     with pytest.raises(UnspinError):
         trace("s", SOURCE, [Copy("x", A), Copy("x", B)])
@@ -249,9 +277,10 @@ def test_two_reporters_quoting_the_same_words_are_independent():
 
 
 DETERMINISM = r'''
-import json, sys
+import json, sys, tempfile
+from pathlib import Path
 from types import SimpleNamespace
-from unspin.corpus.job import provenance_groups
+from unspin.corpus.job import merge
 
 texts = {"s": "The council met on Monday to set the budget for the coming year in full.",
          "b": "Officials said the plan would cost more than expected this year and next.",
@@ -262,7 +291,11 @@ copy = ("The council met on Monday to set its budget. Opponents argued the money
         "Opponents argued the money should go to schools instead.")
 rows = [{"url": f"https://e.test/{i}", "source_id": sid, "date": f"2024-05-0{i}", "text": copy}
         for i in (1, 2) for sid in ("s", "b", "c")]
-print(json.dumps(provenance_groups(rows, index), sort_keys=True))
+work = Path(tempfile.mkdtemp())
+part = work / "part.json"
+part.write_text(json.dumps({"result": {"rows": rows}}))
+res = merge([part], index, work / "out")
+print(res.groups_path.read_text() + res.results_path.read_text())
 '''
 
 

@@ -10,6 +10,7 @@ import contextlib
 import errno
 import json
 import os
+import shutil
 import stat
 import sys
 import tempfile
@@ -136,25 +137,39 @@ def _file_mode() -> int:
 
 
 def write_output(text: str, output: str | None, inputs: list[str], force: bool,
-                 machine: bool = False) -> None:
-    """Write the report to ``output`` ("-" or None: standard output).
+                 machine: bool = False, from_file: str | os.PathLike | None = None) -> None:
+    """Write the report to ``output`` ("-" or None: standard output); ``from_file``: copy that
+    file's bytes instead of ``text`` (a scan's results, which need not fit in memory).
 
     A file is written whole or not at all: the report goes to a temporary file of its own in the
     same directory, which then becomes ``output`` by a hard link (which fails if the name exists,
     so that of two runs writing one path without --force exactly one succeeds) or, with --force,
     by a rename over it.
     """
+    def put(fh) -> None:
+        if from_file is None:
+            fh.write(text.encode("utf-8"))
+        else:
+            with open(from_file, "rb") as src:
+                shutil.copyfileobj(src, fh, 1 << 20)
+
     if _to_stdout(output):
-        _stdout(text, machine)
+        if from_file is None:
+            _stdout(text, machine)
+            return
+        if sys.stdout is None:
+            _fail("standard output is closed; use -o FILE")
+        sys.stdout.flush()
+        put(getattr(sys.stdout, "buffer", sys.stdout))
+        sys.stdout.flush()
         return
     assert output is not None
     check_output(output, inputs, force)
     out = Path(output)
-    data = text.encode("utf-8")
     try:
         if os.path.exists(output) and not out.is_file():  # a device or pipe checked above: write into it
             with open(output, "wb") as fh:
-                fh.write(data)
+                put(fh)
             return
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
@@ -163,7 +178,7 @@ def write_output(text: str, output: str | None, inputs: list[str], force: bool,
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".unspin-tmp", dir=parent)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            put(fh)
         os.chmod(tmp, _file_mode())
         if force:
             os.replace(tmp, output)
@@ -180,7 +195,7 @@ def write_output(text: str, output: str | None, inputs: list[str], force: bool,
                 # no hard links on this file system: create the file exclusively and write it
                 try:
                     with open(output, "xb") as fh:
-                        fh.write(data)
+                        put(fh)
                 except FileExistsError:
                     _fail(f"output file exists (use --force to overwrite): {output}")
     except OSError as exc:

@@ -120,7 +120,7 @@ def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None,
     """Scan CRAWL (WARC files, folders, JSONL) for copies of the indexed archive."""
     from unspin.cli import check_output, note, write_output
     from unspin.corpus.index import Index
-    from unspin.corpus.job import jsonl, provenance_groups_json, run_scan, summary_csv, write_evidence
+    from unspin.corpus.job import run_scan, summary_csv, write_evidence
     from unspin.corpus.records import partition_bytes
     from unspin.corpus.scan import ScanConfig
 
@@ -142,14 +142,14 @@ def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None,
     with _progress("scanning", len(parts), quiet) as tick:
         result = run_scan(parts, config, work, workers=workers, scheduler=scheduler, resume=resume,
                           progress=tick)
-    for path, text in ((out, jsonl(result.rows)), (summary, summary_csv(result.domains)),
-                       (prov, provenance_groups_json(result.groups))):
-        write_output(text, path, inputs, force, machine=True)
+    write_output("", out, inputs, force, machine=True, from_file=result.results_path)
+    write_output(summary_csv(result.domains), summary, inputs, force, machine=True)
+    write_output("", prov, inputs, force, machine=True, from_file=result.groups_path)
     if evidence:
-        with _progress("evidence", len(result.rows), quiet) as tick:
+        with _progress("evidence", result.copies, quiet) as tick:
             failed: list[str] = []
-            n = write_evidence(result.rows, index, evidence, page_mode=config.page, progress=tick,
-                               backend=backend, errors=failed)
+            n = write_evidence(result.iter_rows(), index, evidence, page_mode=config.page, progress=tick,
+                               backend=backend, errors=failed, total=result.copies)
         note(f"{n} evidence bundles written to {evidence}"
              + (f"; {len(failed)} could not be made" if failed else ""))
         for line in failed[:MAX_NAMED]:
@@ -168,8 +168,8 @@ def _report(result, out: str, quiet: bool) -> None:
 
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(result.skipped.items())) or "none"
     note(f"scanned {result.records} records in {result.partitions} partitions: {result.pages} pages "
-         f"screened, {result.screened_in} verified ({result.pairs} pairs), {len(result.rows)} copies on "
-         f"{len({r['url'] for r in result.rows})} pages -> {out}; skipped: {skipped}")
+         f"screened, {result.screened_in} verified ({result.pairs} pairs), {result.copies} copies on "
+         f"{result.copy_pages} pages -> {out}; skipped: {skipped}")
     for line in result.errors[:10]:
         note(f"  {line}")
     if len(result.errors) > 10:

@@ -16,8 +16,9 @@ import os
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from unspin.corpus.index import Index
@@ -30,9 +31,14 @@ SEVERITY_ORDER = {None: 0, "low": 1, "medium": 2, "high": 3}
 
 @dataclass
 class ScanResult:
-    """What a scan found, with its counts; ``rows`` are the derived (page, article) pairs."""
+    """What a scan found, with its counts. The rows (derived (page, article) pairs) and the
+    provenance groups are in files (``results_path``, ``groups_path``), written one partition
+    at a time: ``iter_rows`` streams them, ``rows`` and ``groups`` load them whole."""
 
-    rows: list[dict]
+    results_path: Path
+    groups_path: Path
+    copies: int
+    copy_pages: int
     records: int
     pages: int
     screened_in: int
@@ -40,9 +46,21 @@ class ScanResult:
     skipped: dict[str, int]
     seconds: dict[str, float]
     domains: list[dict] = field(default_factory=list)
-    groups: list[dict] = field(default_factory=list)
     partitions: int = 0
     errors: list[str] = field(default_factory=list)
+
+    def iter_rows(self) -> Iterator[dict]:
+        with open(self.results_path, encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)
+
+    @cached_property
+    def rows(self) -> list[dict]:
+        return list(self.iter_rows())
+
+    @cached_property
+    def groups(self) -> list[dict]:
+        return json.loads(self.groups_path.read_text(encoding="utf-8"))["groups"]
 
 
 def fingerprint(index: Index, config: ScanConfig) -> str:
@@ -55,102 +73,175 @@ def run_scan(partitions: list[Partition], config: ScanConfig, work_dir: str | os
              workers: int | None = None, scheduler: str | None = None, resume: bool = False,
              progress: Callable[[int, int], None] | None = None) -> ScanResult:
     """Scan ``partitions`` (``records.plan_partitions`` of the crawl) against the index named
-    in ``config``; ``workers=1`` runs in this process, otherwise on Dask."""
+    in ``config``; ``workers=1`` runs in this process, otherwise on Dask. The merged rows and
+    provenance groups are written to ``work_dir`` (``RESULTS_NAME``, ``GROUPS_NAME``)."""
     from unspin.corpus.runner import run_partitions
 
     index = Index(config.db)  # fails early, with one line, on a missing or stale index
     if not partitions:
         raise UnspinError("nothing to scan: no input records")
-    results = run_partitions(scan_partition, partitions, config, work_dir, scheduler=scheduler,
-                             workers=workers, resume=resume, progress=progress,
-                             fingerprint=fingerprint(index, config))
-    return merge(results, index, len(partitions))
+    parts = run_partitions(scan_partition, partitions, config, work_dir, scheduler=scheduler,
+                           workers=workers, resume=resume, progress=progress,
+                           fingerprint=fingerprint(index, config), load=False)
+    return merge(parts, index, Path(work_dir))
 
 
-def merge(results: list[dict], index: Index, n_partitions: int) -> ScanResult:
-    """One result from the partition results, in plan order."""
-    rows: list[dict] = []
-    skipped: Counter = Counter()
-    seconds: Counter = Counter()
-    domain_pages: Counter = Counter()
-    totals = Counter()
-    errors: list[str] = []
-    for res in results:
-        errors.extend(res.get("errors", []))
-        rows.extend(sorted(res["rows"], key=lambda r: (r.get("warc_offset") or 0, r.get("key") or "",
-                                                       r["url"] or "", r["source_id"])))
-        skipped.update(res.get("skipped", {}))
-        seconds.update(res.get("seconds", {}))
-        domain_pages.update(res.get("domains", {}))
-        for k in ("records", "pages", "screened_in", "pairs"):
-            totals[k] += res.get(k, 0)
-    groups = provenance_groups(rows, index)
-    by_copy = {(m["url"], g["source_id"]): m for g in groups for m in g["copies"]}
-    for r in rows:
-        info = by_copy.get((r["url"], r["source_id"]))
-        if info is not None:
-            r["provenance"] = {"parent": info["parent"], "group_size": info["group_size"]}
-        r.pop("text", None)
-    return ScanResult(rows=rows, records=totals["records"], pages=totals["pages"],
+RESULTS_NAME = "results.jsonl"
+GROUPS_NAME = "provenance.json"
+
+
+def _sort_key(r: dict) -> tuple:
+    return (r.get("warc_offset") or 0, r.get("key") or "", r["url"] or "", r["source_id"])
+
+
+def _read_parts(parts: list[Path]) -> Iterator[dict]:
+    """Each partition's result in plan order, one in memory at a time."""
+    for path in parts:
+        yield json.loads(path.read_text(encoding="utf-8"))["result"]
+
+
+def merge(parts: list[Path], index: Index, out_dir: Path) -> ScanResult:
+    """One result from the partitions' part files (``run_partitions(load=False)``), in plan
+    order, in two passes that hold one partition at a time: the first counts, summarises the
+    domains and spools what provenance needs into SQLite; after the provenance groups are
+    traced article by article, the second writes the rows with their provenance."""
+    import sqlite3
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    spool = out_dir / "merge.sqlite"
+    spool.unlink(missing_ok=True)
+    db = sqlite3.connect(spool)
+    try:
+        db.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            CREATE TABLE copies (sid TEXT, url TEXT, date TEXT, text TEXT);
+            CREATE TABLE pages (page TEXT PRIMARY KEY);
+            CREATE TABLE prov (url TEXT, sid TEXT, parent TEXT, size INTEGER, PRIMARY KEY (url, sid));
+        """)
+        skipped: Counter = Counter()
+        seconds: Counter = Counter()
+        domain_pages: Counter = Counter()
+        totals = Counter()
+        errors: list[str] = []
+        domains = _Domains()
+        copies = 0
+        for res in _read_parts(parts):
+            errors.extend(res.get("errors", []))
+            skipped.update(res.get("skipped", {}))
+            seconds.update(res.get("seconds", {}))
+            domain_pages.update(res.get("domains", {}))
+            for k in ("records", "pages", "screened_in", "pairs"):
+                totals[k] += res.get(k, 0)
+            for r in sorted(res["rows"], key=_sort_key):
+                copies += 1
+                domains.add(r)
+                db.execute("INSERT OR IGNORE INTO pages VALUES (?)",
+                           (json.dumps([r.get("url"), r.get("file"), r.get("key")]),))
+                if r.get("url"):
+                    db.execute("INSERT INTO copies VALUES (?, ?, ?, ?)",
+                               (r["source_id"], r["url"], r.get("date"), r.get("text")))
+        db.execute("CREATE INDEX copies_sid ON copies (sid)")
+        db.execute("CREATE INDEX copies_url ON copies (url)")
+        groups_path = out_dir / GROUPS_NAME
+        _write_groups(db, index, groups_path, out_dir / "merge-spill")
+        results_path = out_dir / RESULTS_NAME
+        tmp = results_path.with_name(f".{RESULTS_NAME}.tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for res in _read_parts(parts):
+                for r in sorted(res["rows"], key=_sort_key):
+                    info = db.execute("SELECT parent, size FROM prov WHERE url = ? AND sid = ?",
+                                      (r.get("url"), r["source_id"])).fetchone()
+                    if info is not None:
+                        r["provenance"] = {"parent": info[0], "group_size": info[1]}
+                    r.pop("text", None)
+                    fh.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+        os.replace(tmp, results_path)
+        copy_pages = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+    finally:
+        db.close()
+        spool.unlink(missing_ok=True)
+    return ScanResult(results_path=results_path, groups_path=groups_path, copies=copies,
+                      copy_pages=copy_pages, records=totals["records"], pages=totals["pages"],
                       screened_in=totals["screened_in"], pairs=totals["pairs"], skipped=dict(skipped),
                       seconds={k: round(v, 3) for k, v in seconds.items()},
-                      domains=domain_summary(rows, domain_pages), groups=groups, partitions=n_partitions,
-                      errors=errors)
+                      domains=domains.summary(domain_pages), partitions=len(parts), errors=errors)
 
 
-def provenance_groups(rows: list[dict], index: Index) -> list[dict]:
-    """Copies of one archive article grouped, ordered, each with its likely parent."""
-    from unspin.corpus.provenance import group
+def _write_groups(db, index: Index, path: Path, spill_dir: Path) -> None:
+    """Copies of each archive article grouped, ordered, each with its likely parent, one
+    article at a time, into ``path`` (``{"groups": [...]}``) and the spool's ``prov`` table.
 
-    usable = [r for r in rows if r.get("url")]
-    # An alteration is text the original lacks; where a page was matched to several archive
-    # articles (wire copy of one story), text from the others is not an alteration of this one,
-    # or two papers that used the same second wire text would look copied from each other.
-    on_page: dict[str, set[str]] = defaultdict(set)
-    for r in usable:
-        on_page[r["url"]].add(r["source_id"])
-    related: dict[str, set[str]] = defaultdict(set)
-    for ids in on_page.values():
-        for sid in ids:
-            related[sid] |= ids
-    # in a fixed order (the article first, then by id): set order changes with each process's
-    # string hashing, and the 3-grams across two joined texts would change with it
-    sources = {sid: "\n\n".join(index.article(x).text
-                                for x in sorted(related[sid], key=lambda x: (x != sid, x)))
-               for sid in related}
-    out = []
-    for g in group(usable, sources):
-        parents = {d.child: d for d in g.links}
-        out.append({
-            "source_id": g.source_id, "original": g.original, "order": list(g.copies),
-            "copies": [{"url": k, "parent": (parents[k].parent if k in parents else None) or g.source_id,
-                        "reason": parents[k].reason if k in parents else "",
-                        "score": round(parents[k].score, 4) if k in parents else None,
-                        "shared_alterations": parents[k].shared_alterations if k in parents else 0,
-                        "group_size": len(g.copies)} for k in g.copies],
-        })
-    return out
+    An alteration is text the original lacks; where a page was matched to several archive
+    articles (wire copy of one story), text from the others is not an alteration of this one,
+    or two papers that used the same second wire text would look copied from each other."""
+    from unspin.corpus.provenance import copies_by_source, group_sources
+
+    sids = [row[0] for row in db.execute("SELECT DISTINCT sid FROM copies ORDER BY sid")]
+
+    def copies_of(sid: str):
+        rows = db.execute("SELECT url, sid, date, text FROM copies WHERE sid = ? ORDER BY rowid", (sid,))
+        found = copies_by_source({"url": u, "source_id": s, "date": d, "text": t} for u, s, d, t in rows)
+        return list(found.get(sid, {}).values())
+
+    def text_of(sid: str) -> str:
+        related = {row[0] for row in db.execute(
+            "SELECT DISTINCT b.sid FROM copies a JOIN copies b ON a.url = b.url WHERE a.sid = ?", (sid,))}
+        # in a fixed order (the article first, then by id): set order changes with each process's
+        # string hashing, and the 3-grams across two joined texts would change with it
+        ordered = sorted(related | {sid}, key=lambda x: (x != sid, x))
+        return "\n\n".join(index.article(x).text for x in ordered)
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write('{\n "groups": [')
+        first = True
+        for g in group_sources(sids, copies_of, text_of, spill_dir=spill_dir):
+            parents = {d.child: d for d in g.links}
+            out = {
+                "source_id": g.source_id, "original": g.original, "order": list(g.copies),
+                "copies": [{"url": k, "parent": (parents[k].parent if k in parents else None) or g.source_id,
+                            "reason": parents[k].reason if k in parents else "",
+                            "score": round(parents[k].score, 4) if k in parents else None,
+                            "shared_alterations": parents[k].shared_alterations if k in parents else 0,
+                            "group_size": len(g.copies)} for k in g.copies],
+            }
+            db.executemany("INSERT OR REPLACE INTO prov VALUES (?, ?, ?, ?)",
+                           [(c["url"], g.source_id, c["parent"], c["group_size"]) for c in out["copies"]])
+            # the layout json.dumps({"groups": [...]}, indent=1) gives, one group at a time
+            lines = json.dumps(out, indent=1, ensure_ascii=False).split("\n")
+            body = "\n".join("  " + line for line in lines)
+            fh.write(("\n" if first else ",\n") + body)
+            first = False
+        fh.write("]\n}\n" if first else "\n ]\n}\n")
+    os.replace(tmp, path)
 
 
-def domain_summary(rows: list[dict], domain_pages: Counter) -> list[dict]:
-    """Per domain: pages scanned, copies found, distinct articles copied, the worst finding."""
-    copies: Counter = Counter()
-    articles: dict[str, set] = defaultdict(set)
-    worst: dict[str, str | None] = {}
-    kinds: dict[str, Counter] = defaultdict(Counter)
-    for r in rows:
+class _Domains:
+    """Per domain: copies found, distinct articles copied, the worst finding, finding types."""
+
+    def __init__(self) -> None:
+        self.copies: Counter = Counter()
+        self.articles: dict[str, set] = defaultdict(set)
+        self.worst: dict[str, str | None] = {}
+        self.kinds: dict[str, Counter] = defaultdict(Counter)
+
+    def add(self, r: dict) -> None:
         d = r.get("domain") or "-"
-        copies[d] += 1
-        articles[d].add(r["source_id"])
-        if SEVERITY_ORDER.get(r.get("worst"), 0) > SEVERITY_ORDER.get(worst.get(d), 0):
-            worst[d] = r.get("worst")
-        kinds[d].update(r.get("findings", {}))
-    out = []
-    for d in sorted(set(domain_pages) | set(copies), key=lambda d: (-copies[d], d)):
-        out.append({"domain": d, "pages": domain_pages.get(d, 0), "copies": copies[d],
-                    "articles": len(articles[d]), "worst": worst.get(d),
-                    "top_findings": "; ".join(f"{k} {n}" for k, n in kinds[d].most_common(3))})
-    return out
+        self.copies[d] += 1
+        self.articles[d].add(r["source_id"])
+        if SEVERITY_ORDER.get(r.get("worst"), 0) > SEVERITY_ORDER.get(self.worst.get(d), 0):
+            self.worst[d] = r.get("worst")
+        self.kinds[d].update(r.get("findings", {}))
+
+    def summary(self, domain_pages: Counter) -> list[dict]:
+        """Pages scanned, copies found, distinct articles copied, the worst finding."""
+        out = []
+        for d in sorted(set(domain_pages) | set(self.copies), key=lambda d: (-self.copies[d], d)):
+            top = sorted(self.kinds[d].items(), key=lambda kv: (-kv[1], kv[0]))[:3]  # ties by name
+            out.append({"domain": d, "pages": domain_pages.get(d, 0), "copies": self.copies[d],
+                        "articles": len(self.articles[d]), "worst": self.worst.get(d),
+                        "top_findings": "; ".join(f"{k} {n}" for k, n in top)})
+        return out
 
 
 def summary_csv(domains: list[dict]) -> str:
@@ -162,17 +253,13 @@ def summary_csv(domains: list[dict]) -> str:
     return buf.getvalue()
 
 
-def provenance_groups_json(groups: list[dict]) -> str:
-    return json.dumps({"groups": groups}, indent=1, ensure_ascii=False) + "\n"
-
-
 def jsonl(rows: list[dict]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
 
 
-def write_evidence(rows: list[dict], index: Index, out_dir: str | os.PathLike, page_mode: str = "blocks",
+def write_evidence(rows: Iterable[dict], index: Index, out_dir: str | os.PathLike, page_mode: str = "blocks",
                    progress: Callable[[int, int], None] | None = None, backend: str = "auto",
-                   errors: list[str] | None = None) -> int:
+                   errors: list[str] | None = None, total: int | None = None) -> int:
     """For each copy a takedown bundle: the page as captured, the HTML report of the comparison
     the scan made (the same page text; the story's other versions too where the copy was found
     jointly), and where it was found with hashes (``record.json``). Existing bundles are kept;
@@ -185,9 +272,11 @@ def write_evidence(rows: list[dict], index: Index, out_dir: str | os.PathLike, p
     base = Path(out_dir)
     base.mkdir(parents=True, exist_ok=True)
     written = 0
+    if total is None and isinstance(rows, list):
+        total = len(rows)
     for n, r in enumerate(rows, 1):
         if progress:
-            progress(n, len(rows))
+            progress(n, total or n)
         name = f"{r['content_sha256'][:16]}-{_safe(r['source_id'])}"
         target = base / _safe(r.get("domain") or "local") / name
         if target.exists():

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import heapq
 import math
+import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain
+from pathlib import Path
 from typing import NamedTuple
 
 from unspin.corpus.text import words
@@ -51,6 +53,7 @@ LATE_RESTORE = 0.1
 TOP_K = 8  # candidates per copy compared set against set
 POSTING_CAP = 32  # copies remembered per alteration: keeps a 300-copy star linear
 COMMON_GROUPS = 3  # group(): an alteration seen in copies of this many articles is boilerplate
+SPILL_BUCKETS = 16  # group_sources(): hash buckets of alteration 3-grams counted one at a time
 
 
 @dataclass(frozen=True)
@@ -313,12 +316,9 @@ def trace(source_id: str, source_text: str, copies: list[Copy], *, use_dates: bo
     return _trace(source_id, [_profile(c, source) for c in copies], use_dates)
 
 
-def group(rows: Iterable[Mapping], sources: Mapping[str, str], *, use_dates: bool = True) -> list[Group]:
-    """Trace every archive article's copies from scan result rows ``{url, source_id, date,
-    text}``; ``sources`` maps a source id to its text. A URL found twice for one article keeps
-    its earliest dated row. Alterations seen in copies of ``COMMON_GROUPS`` or more different
-    articles are site boilerplate ("Share this article"), not inheritance, and are ignored.
-    """
+def copies_by_source(rows: Iterable[Mapping]) -> dict[str, dict[str, Copy]]:
+    """Scan result rows ``{url, source_id, date, text}`` as copies per archive article; a URL
+    found twice for one article keeps its earliest dated row."""
     by_source: dict[str, dict[str, Copy]] = {}
     for row in rows:
         try:
@@ -331,19 +331,99 @@ def group(rows: Iterable[Mapping], sources: Mapping[str, str], *, use_dates: boo
         if old is None or (_when(copy.date) or datetime.max.replace(tzinfo=UTC)) < (
                 _when(old.date) or datetime.max.replace(tzinfo=UTC)):
             seen[copy.key] = copy
-    profiles: dict[str, list[_Profile]] = {}
-    for sid in sorted(by_source):
+    return by_source
+
+
+def group(rows: Iterable[Mapping], sources: Mapping[str, str], *, use_dates: bool = True) -> list[Group]:
+    """Trace every archive article's copies from scan result rows ``{url, source_id, date,
+    text}``; ``sources`` maps a source id to its text. A URL found twice for one article keeps
+    its earliest dated row. Alterations seen in copies of ``COMMON_GROUPS`` or more different
+    articles are site boilerplate ("Share this article"), not inheritance, and are ignored.
+    """
+    by_source = copies_by_source(rows)
+
+    def text_of(sid: str) -> str:
         if sid not in sources or not isinstance(sources[sid], str):
             raise UnspinError(f"provenance: no text for archive article {sid!r}")
-        source = _grams(words(sources[sid]))
-        profiles[sid] = [_profile(c, source) for c in by_source[sid].values()]
-    groups_of: dict[int, int] = defaultdict(int)
-    for ps in profiles.values():
-        for g in set().union(*(p.alt for p in ps)):
-            groups_of[g] += 1
-    common = {g for g, n in groups_of.items() if n >= COMMON_GROUPS}
-    if common:
-        for ps in profiles.values():
+        return sources[sid]
+
+    return list(group_sources(sorted(by_source), lambda sid: list(by_source[sid].values()), text_of,
+                              use_dates=use_dates))
+
+
+KEEP_PROFILES = 2_000  # group_sources: up to this many copies (~30 KB each), profiles are kept between passes
+SPILL_GRAMS = 4_000_000  # ...and up to this many alteration 3-grams are counted in memory
+
+
+def group_sources(sids: Iterable[str], copies_of: Callable[[str], list[Copy]], text_of: Callable[[str], str],
+                  *, use_dates: bool = True, spill_dir: str | os.PathLike | None = None) -> Iterator[Group]:
+    """``group`` one archive article at a time, in the order of ``sids``, for a scan whose
+    copies do not fit in memory together: ``copies_of(sid)`` and ``text_of(sid)`` fetch them.
+
+    Two passes. The first finds the boilerplate alterations (seen in copies of COMMON_GROUPS
+    or more articles) by counting each article's distinct alteration 3-grams: in memory up to
+    SPILL_GRAMS of them, beyond that in hash buckets under ``spill_dir`` counted one bucket at
+    a time. The second traces each article's copies without them; its profiles are recomputed
+    unless the scan has at most KEEP_PROFILES copies, whose profiles the first pass kept.
+    """
+    import numpy as np
+
+    sids = list(sids)
+    kept: dict[str, list[_Profile]] | None = {}
+    n_copies = 0
+    chunks: list[np.ndarray] = []
+    held = 0
+    buckets: list[Path] = []
+
+    def profiles(sid: str) -> list[_Profile]:
+        source = _grams(words(text_of(sid)))
+        return [_profile(c, source) for c in copies_of(sid)]
+
+    def spill() -> None:
+        nonlocal held
+        if spill_dir is None or not chunks:
+            return
+        if not buckets:
+            Path(spill_dir).mkdir(parents=True, exist_ok=True)
+            buckets.extend(Path(spill_dir, f"grams-{k:02d}.bin") for k in range(SPILL_BUCKETS))
+        allg = np.concatenate(chunks)
+        for k, path in enumerate(buckets):
+            with open(path, "ab") as fh:
+                allg[allg % SPILL_BUCKETS == k].tofile(fh)
+        chunks.clear()
+        held = 0
+
+    for sid in sids:
+        ps = profiles(sid)
+        n_copies += len(ps)
+        if kept is not None:
+            if n_copies <= KEEP_PROFILES:
+                kept[sid] = ps
+            else:
+                kept = None
+        alt = set().union(*(p.alt for p in ps))
+        if alt:
+            chunks.append(np.fromiter(alt, dtype=np.int64, count=len(alt)))
+            held += len(alt)
+            if held > SPILL_GRAMS:
+                spill()
+    common: set[int] = set()
+
+    def count(grams: np.ndarray) -> None:
+        values, counts = np.unique(grams, return_counts=True)
+        common.update(values[counts >= COMMON_GROUPS].tolist())
+
+    if buckets:
+        spill()
+        for path in buckets:
+            count(np.fromfile(path, dtype=np.int64))
+            path.unlink()
+    elif chunks:
+        count(np.concatenate(chunks))
+    chunks.clear()
+    for sid in sids:
+        ps = kept[sid] if kept is not None else profiles(sid)
+        if common:
             for p in ps:
                 p.alt -= common
-    return [_trace(sid, ps, use_dates) for sid, ps in profiles.items()]
+        yield _trace(sid, ps, use_dates)

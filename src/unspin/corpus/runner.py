@@ -68,9 +68,11 @@ def run_partitions(
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
     fingerprint: str | None = None,
-) -> list[dict]:
+    load: bool = True,
+) -> list[dict] | list[Path]:
     """Run ``fn(partition, config)`` over every partition and return the results in the
-    order given.
+    order given (``load=False``: the paths of their part files, each holding
+    ``{"key", "partition", "fingerprint", "result"}``, so a caller can read one at a time).
 
     ``workers=1`` without a scheduler runs in a plain loop in this process (no Dask: the
     fastest for small jobs); otherwise a local cluster of ``workers`` (default: one per core)
@@ -98,16 +100,15 @@ def run_partitions(
     parts_dir = work_dir / "parts"
     _claim_work_dir(work_dir, partitions, fingerprint, resume)
 
-    texts: dict[str, str] = {}
+    done: set[str] = set()   # part files written and checked; their texts are not kept in memory
     if resume:
         for stale in glob.glob(str(parts_dir / ".*.tmp")):   # left by a run killed mid-write
             with contextlib.suppress(OSError):
                 os.unlink(stale)
         for p in partitions:
-            text = _read_part(parts_dir / f"{p.key}.json", p.key, fingerprint)
-            if text is not None:
-                texts[p.key] = text
-    todo = [p for p in partitions if p.key not in texts]
+            if _read_part(parts_dir / f"{p.key}.json", p.key, fingerprint) is not None:
+                done.add(p.key)
+    todo = [p for p in partitions if p.key not in done]
     total = len(partitions)
     if progress:
         progress(total - len(todo), total)
@@ -115,9 +116,9 @@ def run_partitions(
     failures: list[tuple[Partition, BaseException]] = []
     if todo:
         if scheduler is None and workers == 1:
-            _run_local(fn, todo, config, parts_dir, fingerprint, texts, failures, progress, total)
+            _run_local(fn, todo, config, parts_dir, fingerprint, done, failures, progress, total)
         else:
-            _run_dask(fn, todo, config, parts_dir, fingerprint, texts, failures, progress, total,
+            _run_dask(fn, todo, config, parts_dir, fingerprint, done, failures, progress, total,
                       scheduler=scheduler, workers=workers)
     if failures:
         part, exc = failures[0]
@@ -126,9 +127,12 @@ def run_partitions(
             msg = f"its worker died {ALLOWED_FAILURES} times (out of memory?)"
         raise UnspinError(
             " ".join(f"{len(failures)} of {total} partitions failed (first: {_describe(part)}: {msg}); "
-                     f"the {len(texts)} finished are kept in {work_dir}: fix the cause and rerun "
+                     f"the {len(done)} finished are kept in {work_dir}: fix the cause and rerun "
                      "with --resume".split()))
-    return [json.loads(texts[k])["result"] for k in keys]
+    paths = [parts_dir / f"{k}.json" for k in keys]
+    if not load:
+        return paths
+    return [json.loads(path.read_text(encoding="utf-8"))["result"] for path in paths]
 
 
 def _describe(p: Partition) -> str:
@@ -232,14 +236,15 @@ def run_one(fn: Callable[[Partition, Any], dict], partition: Partition, key: str
     return text
 
 
-def _run_local(fn, todo, config, parts_dir, fingerprint, texts, failures, progress, total) -> None:
+def _run_local(fn, todo, config, parts_dir, fingerprint, done, failures, progress, total) -> None:
     for p in todo:
         try:
-            texts[p.key] = run_one(fn, p, p.key, config, str(parts_dir), fingerprint)
+            run_one(fn, p, p.key, config, str(parts_dir), fingerprint)
+            done.add(p.key)
         except Exception as exc:   # keep going: the other partitions' parts are worth keeping
             failures.append((p, exc))
         if progress:
-            progress(len(texts) + len(failures), total)
+            progress(len(done) + len(failures), total)
 
 
 @contextlib.contextmanager
@@ -288,7 +293,7 @@ def dask_setup(worker: Any) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_dask(fn, todo, config, parts_dir, fingerprint, texts, failures, progress, total, *,
+def _run_dask(fn, todo, config, parts_dir, fingerprint, done, failures, progress, total, *,
               scheduler, workers) -> None:
     import dask
     from distributed import Client, LocalCluster, as_completed
@@ -331,7 +336,7 @@ def _run_dask(fn, todo, config, parts_dir, fingerprint, texts, failures, progres
                 except Exception as exc:
                     failures.append((p, exc))
                 else:
-                    texts[p.key] = text
+                    done.add(p.key)
                     path = Path(parts_dir) / f"{p.key}.json"
                     if _read_part(path, p.key, fingerprint) is None:   # workers on another filesystem
                         path.parent.mkdir(parents=True, exist_ok=True)
