@@ -223,6 +223,19 @@ def test_group_sources_spilling_to_disk_gives_the_same_groups(tmp_path, monkeypa
     assert got == expected
     assert (tmp_path / "spill").is_dir()                           # it did spill...
     assert not list((tmp_path / "spill").glob("*.bin"))          # ...and removed the buckets once counted
+    # a killed run's buckets left in the spill dir are not counted again
+    import numpy as np
+
+    alts = set()
+    for sid, copies in by_source.items():
+        source = prov._grams(prov.words(sources[sid]))
+        for c in copies.values():
+            alts |= prov._profile(c, source).alt
+    stale = np.array(sorted(alts) * 3, dtype=np.int64)
+    stale.tofile(tmp_path / "spill" / "grams-00.bin")
+    again = list(prov.group_sources(sorted(by_source), lambda s: list(by_source[s].values()),
+                                    sources.__getitem__, spill_dir=tmp_path / "spill"))
+    assert again == expected
     monkeypatch.setattr(prov, "SPILL_GRAMS", 10**9)
     assert group(rows, sources) == expected
 

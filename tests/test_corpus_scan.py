@@ -530,3 +530,30 @@ def test_min_score_applies_to_every_route_to_a_report():
     proc = subprocess.run([unspin, "scan", "x.warc", "--db", "d", "--out", "o.jsonl", "--min-score", "0.3"],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "--min-score" in proc.stderr and proc.stderr.count("\n") <= 1
+
+
+def test_cli_work_dir_keeps_the_user_s_files_and_owns_only_its_merge_dir(corpus, db, tmp_path):
+    """The merge writes into WORK/.merge, which it empties first (a killed merge's leftovers
+    must not count again); files of the user's in the work dir are never touched."""
+    _, warc, _ = corpus
+    work = tmp_path / "w"
+    work.mkdir()
+    (work / "results.jsonl").write_text("my notes\n")
+    (work / "provenance.json").write_text('{"mine": true}\n')
+    (work / ".merge").mkdir()
+    (work / ".merge" / "merge-spill").mkdir()
+    (work / ".merge" / "merge-spill" / "grams-00.bin").write_bytes(b"\1" * 64)   # a killed merge's
+    unspin = str(Path(sys.executable).parent / "unspin")
+    base = [unspin, "scan", str(warc), "--db", str(db), "--workers", "1", "--quiet", "--audit", "none"]
+    proc = subprocess.run([*base, "--out", str(tmp_path / "hits.jsonl"), "--work-dir", str(work)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (work / "results.jsonl").read_text() == "my notes\n"
+    assert (work / "provenance.json").read_text() == '{"mine": true}\n'
+    assert not (work / ".merge" / "merge-spill").exists()
+    rows = (tmp_path / "hits.jsonl").read_text()
+    assert rows and rows == (work / ".merge" / "results.jsonl").read_text()
+    inside = subprocess.run([*base, "--out", str(work / ".merge" / "x.jsonl"), "--work-dir", str(work),
+                             "--resume"], capture_output=True, text=True)
+    assert inside.returncode != 0 and "empties and rewrites" in inside.stderr
+    assert inside.stderr.count("\n") == 1

@@ -285,6 +285,28 @@ def test_temporary_name_is_unique_per_run(tmp_path):
     assert (tmp_path / "out.txt").stat().st_mode & 0o777 == 0o666 & ~_umask()
 
 
+def test_output_copied_from_a_file(tmp_path, capsys):
+    """A scan's results are copied from the file the merge wrote: to a new file (never over
+    an existing one without --force), and to standard output, binary or text-only."""
+    import contextlib
+    import io
+
+    src = tmp_path / "results.jsonl"
+    src.write_text('{"url": "https://e.test/\u00e9"}\n', encoding="utf-8")
+    out = tmp_path / "hits.jsonl"
+    cli.write_output("", str(out), [], False, from_file=src)
+    assert out.read_bytes() == src.read_bytes()
+    with pytest.raises(SystemExit):
+        cli.write_output("", str(out), [], False, from_file=src)
+    assert "output file exists" in capsys.readouterr().err
+    cli.write_output("", "-", [], False, from_file=src)
+    assert capsys.readouterr().out == src.read_text(encoding="utf-8")
+    text_only = io.StringIO()
+    with contextlib.redirect_stdout(text_only):
+        cli.write_output("", "-", [], False, from_file=src)
+    assert text_only.getvalue() == src.read_text(encoding="utf-8")
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -160,7 +160,12 @@ def write_output(text: str, output: str | None, inputs: list[str], force: bool,
         if sys.stdout is None:
             _fail("standard output is closed; use -o FILE")
         sys.stdout.flush()
-        put(getattr(sys.stdout, "buffer", sys.stdout))
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            put(buffer)
+        else:  # a text-only stream (a captured stdout): the file is UTF-8 text
+            with open(from_file, encoding="utf-8") as src:
+                shutil.copyfileobj(src, sys.stdout, 1 << 20)
         sys.stdout.flush()
         return
     assert output is not None

@@ -11,6 +11,7 @@ import contextlib
 import os
 import shutil
 import sys
+from pathlib import Path
 
 import click
 
@@ -120,7 +121,7 @@ def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None,
     """Scan CRAWL (WARC files, folders, JSONL) for copies of the indexed archive."""
     from unspin.cli import check_output, note, write_output
     from unspin.corpus.index import Index
-    from unspin.corpus.job import run_scan, summary_csv, write_evidence
+    from unspin.corpus.job import MERGE_DIR, run_scan, summary_csv, write_evidence
     from unspin.corpus.records import partition_bytes
     from unspin.corpus.scan import ScanConfig
 
@@ -137,6 +138,10 @@ def scan_command(crawl: tuple[str, ...], db: str, out: str, summary: str | None,
     config = ScanConfig(db=os.path.abspath(db), audit=audit, backend=backend, keep_text=True,
                         min_probability=min_score)
     work = work_dir or f"{out}.work"
+    own = Path(work, MERGE_DIR).resolve()  # remade by every merge: no output may live there
+    for path in (out, summary, prov, evidence):
+        if path and path != "-" and Path(path).resolve().is_relative_to(own):
+            raise UnspinError(f"{path} is inside {own}, which the scan empties and rewrites")
     if workers is None and scheduler is None:
         workers = min(os.cpu_count() or 1, len(parts))
     with _progress("scanning", len(parts), quiet) as tick:

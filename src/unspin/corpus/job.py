@@ -83,9 +83,10 @@ def run_scan(partitions: list[Partition], config: ScanConfig, work_dir: str | os
     parts = run_partitions(scan_partition, partitions, config, work_dir, scheduler=scheduler,
                            workers=workers, resume=resume, progress=progress,
                            fingerprint=fingerprint(index, config), load=False)
-    return merge(parts, index, Path(work_dir))
+    return merge(parts, index, Path(work_dir) / MERGE_DIR)
 
 
+MERGE_DIR = ".merge"  # in the work dir: the merge's own files, remade by every merge
 RESULTS_NAME = "results.jsonl"
 GROUPS_NAME = "provenance.json"
 
@@ -104,12 +105,15 @@ def merge(parts: list[Path], index: Index, out_dir: Path) -> ScanResult:
     """One result from the partitions' part files (``run_partitions(load=False)``), in plan
     order, in two passes that hold one partition at a time: the first counts, summarises the
     domains and spools what provenance needs into SQLite; after the provenance groups are
-    traced article by article, the second writes the rows with their provenance."""
+    traced article by article, the second writes the rows with their provenance.
+
+    ``out_dir`` belongs to the merge: it is emptied first (a killed merge's spool and spilled
+    counts must not add to this one's) and holds the results and groups files afterwards."""
     import sqlite3
 
+    shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     spool = out_dir / "merge.sqlite"
-    spool.unlink(missing_ok=True)
     db = sqlite3.connect(spool)
     try:
         db.executescript("""
@@ -135,8 +139,9 @@ def merge(parts: list[Path], index: Index, out_dir: Path) -> ScanResult:
             for r in sorted(res["rows"], key=_sort_key):
                 copies += 1
                 domains.add(r)
-                db.execute("INSERT OR IGNORE INTO pages VALUES (?)",
-                           (json.dumps([r.get("url"), r.get("file"), r.get("key")]),))
+                # a page is its URL, or where it was read when it has none
+                page = r.get("url") or json.dumps([r.get("file"), r.get("key")])
+                db.execute("INSERT OR IGNORE INTO pages VALUES (?)", (page,))
                 if r.get("url"):
                     db.execute("INSERT INTO copies VALUES (?, ?, ?, ?)",
                                (r["source_id"], r["url"], r.get("date"), r.get("text")))
@@ -160,6 +165,7 @@ def merge(parts: list[Path], index: Index, out_dir: Path) -> ScanResult:
     finally:
         db.close()
         spool.unlink(missing_ok=True)
+        shutil.rmtree(out_dir / "merge-spill", ignore_errors=True)
     return ScanResult(results_path=results_path, groups_path=groups_path, copies=copies,
                       copy_pages=copy_pages, records=totals["records"], pages=totals["pages"],
                       screened_in=totals["screened_in"], pairs=totals["pairs"], skipped=dict(skipped),

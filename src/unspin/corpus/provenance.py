@@ -53,7 +53,7 @@ LATE_RESTORE = 0.1
 TOP_K = 8  # candidates per copy compared set against set
 POSTING_CAP = 32  # copies remembered per alteration: keeps a 300-copy star linear
 COMMON_GROUPS = 3  # group(): an alteration seen in copies of this many articles is boilerplate
-SPILL_BUCKETS = 16  # group_sources(): hash buckets of alteration 3-grams counted one at a time
+SPILL_BUCKETS = 16  # group_sources(): hash buckets of alteration 3-grams (4 bits of the hash per split)
 
 
 @dataclass(frozen=True)
@@ -386,10 +386,12 @@ def group_sources(sids: Iterable[str], copies_of: Callable[[str], list[Copy]], t
         if not buckets:
             Path(spill_dir).mkdir(parents=True, exist_ok=True)
             buckets.extend(Path(spill_dir, f"grams-{k:02d}.bin") for k in range(SPILL_BUCKETS))
+            for path in buckets:  # empty, whatever an earlier run left there
+                path.write_bytes(b"")
         allg = np.concatenate(chunks)
         for k, path in enumerate(buckets):
             with open(path, "ab") as fh:
-                allg[allg % SPILL_BUCKETS == k].tofile(fh)
+                allg[(allg & (SPILL_BUCKETS - 1)) == k].tofile(fh)
         chunks.clear()
         held = 0
 
@@ -408,18 +410,12 @@ def group_sources(sids: Iterable[str], copies_of: Callable[[str], list[Copy]], t
             if held > SPILL_GRAMS:
                 spill()
     common: set[int] = set()
-
-    def count(grams: np.ndarray) -> None:
-        values, counts = np.unique(grams, return_counts=True)
-        common.update(values[counts >= COMMON_GROUPS].tolist())
-
     if buckets:
         spill()
         for path in buckets:
-            count(np.fromfile(path, dtype=np.int64))
-            path.unlink()
+            _count_spilled(path, 0, common)
     elif chunks:
-        count(np.concatenate(chunks))
+        _count(np.concatenate(chunks), common)
     chunks.clear()
     for sid in sids:
         ps = kept[sid] if kept is not None else profiles(sid)
@@ -427,3 +423,40 @@ def group_sources(sids: Iterable[str], copies_of: Callable[[str], list[Copy]], t
             for p in ps:
                 p.alt -= common
         yield _trace(sid, ps, use_dates)
+
+
+def _count(grams, common: set[int]) -> None:
+    """Add to ``common`` the 3-grams found at least COMMON_GROUPS times in ``grams``."""
+    import numpy as np
+
+    values, counts = np.unique(grams, return_counts=True)
+    common.update(values[counts >= COMMON_GROUPS].tolist())
+
+
+def _count_spilled(path: Path, level: int, common: set[int]) -> None:
+    """Count one bucket file of spilled 3-grams, then delete it. A bucket over SPILL_GRAMS is
+    split again, SPILL_GRAMS at a time, by the next 4 bits of the hash, so no count holds more
+    than SPILL_GRAMS 3-grams however many copies a scan found (equal values cannot be split:
+    after 15 levels the rest is counted as is)."""
+    import numpy as np
+
+    if path.stat().st_size <= 8 * SPILL_GRAMS or level >= 15:
+        _count(np.fromfile(path, dtype=np.int64), common)
+        path.unlink()
+        return
+    subs = [path.with_name(f"{path.stem}-{k:02d}.bin") for k in range(SPILL_BUCKETS)]
+    for sub in subs:
+        sub.write_bytes(b"")
+    shift = 4 * (level + 1)
+    with open(path, "rb") as src:
+        while True:
+            chunk = np.fromfile(src, dtype=np.int64, count=SPILL_GRAMS)
+            if not len(chunk):
+                break
+            keys = (chunk >> shift) & (SPILL_BUCKETS - 1)
+            for k, sub in enumerate(subs):
+                with open(sub, "ab") as fh:
+                    chunk[keys == k].tofile(fh)
+    path.unlink()
+    for sub in subs:
+        _count_spilled(sub, level + 1, common)
