@@ -403,6 +403,7 @@ def test_cli_scan_survives_a_killed_worker_and_a_killed_run(db, crawl4, tmp_path
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
     assert out.read_bytes() == ref.read_bytes()
+    assert same_side_files(out, ref)
 
     # 2. the whole run killed after its first partition, then resumed in one process
     out = tmp_path / "run-killed.jsonl"
@@ -423,6 +424,14 @@ def test_cli_scan_survives_a_killed_worker_and_a_killed_run(db, crawl4, tmp_path
                           text=True)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == ref.read_bytes()
+    assert same_side_files(out, ref)
+
+
+def same_side_files(out: Path, ref: Path) -> bool:
+    """The provenance groups and the per-domain summary are the same files too (each run is
+    a new process, with its own string hashing)."""
+    side = (".provenance.json", ".domains.csv")
+    return all(Path(str(out)[:-6] + s).read_bytes() == Path(str(ref)[:-6] + s).read_bytes() for s in side)
 
 
 def test_short_site_prose_around_the_match_is_dropped_long_content_kept():
