@@ -74,7 +74,7 @@ def run_scan(partitions: list[Partition], config: ScanConfig, work_dir: str | os
              progress: Callable[[int, int], None] | None = None) -> ScanResult:
     """Scan ``partitions`` (``records.plan_partitions`` of the crawl) against the index named
     in ``config``; ``workers=1`` runs in this process, otherwise on Dask. The merged rows and
-    provenance groups are written to ``work_dir`` (``RESULTS_NAME``, ``GROUPS_NAME``)."""
+    provenance groups are written to ``work_dir/MERGE_DIR`` (``RESULTS_NAME``, ``GROUPS_NAME``)."""
     from unspin.corpus.runner import run_partitions
 
     index = Index(config.db)  # fails early, with one line, on a missing or stale index
@@ -136,7 +136,7 @@ def merge(parts: list[Path], index: Index, out_dir: Path) -> ScanResult:
             domain_pages.update(res.get("domains", {}))
             for k in ("records", "pages", "screened_in", "pairs"):
                 totals[k] += res.get(k, 0)
-            for r in sorted(res["rows"], key=_sort_key):
+            for r in res["rows"]:  # every figure here is independent of row order
                 copies += 1
                 domains.add(r)
                 # a page is its URL, or where it was read when it has none
@@ -159,7 +159,7 @@ def merge(parts: list[Path], index: Index, out_dir: Path) -> ScanResult:
                     if info is not None:
                         r["provenance"] = {"parent": info[0], "group_size": info[1]}
                     r.pop("text", None)
-                    fh.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+                    fh.write(_json_line(r))
         os.replace(tmp, results_path)
         copy_pages = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
     finally:
@@ -259,8 +259,12 @@ def summary_csv(domains: list[dict]) -> str:
     return buf.getvalue()
 
 
+def _json_line(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def jsonl(rows: list[dict]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
+    return "".join(map(_json_line, rows))
 
 
 def write_evidence(rows: Iterable[dict], index: Index, out_dir: str | os.PathLike, page_mode: str = "blocks",
